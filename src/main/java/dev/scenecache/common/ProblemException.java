@@ -1,0 +1,53 @@
+package dev.scenecache.common;
+
+import java.util.List;
+
+/**
+ * A failure that the client caused or must know about, answered as a {@link Problem} with its status.
+ * Thrown (or failed into a {@code Uni}) by services; turned into the response by {@link ProblemMappers}.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(400, Problems.INVALID_INPUT, "Invalid input",
+                "The request has " + errors.size() + " invalid " + (errors.size() == 1 ? "field" : "fields"), errors);
+    }
+
+    public static ProblemException notFound(String what, Object id) {
+        return new ProblemException(404, Problems.NOT_FOUND, "Not found", what + " [" + id + "] does not exist", List.of());
+    }
+
+    public static ProblemException preconditionFailed(String detail) {
+        return new ProblemException(412, Problems.PRECONDITION_FAILED, "Precondition failed", detail, List.of());
+    }
+
+    public static ProblemException tooLarge(String field, String message) {
+        return new ProblemException(413, Problems.TOO_LARGE, "Content too large", message,
+                List.of(new Problem.FieldError(field, message)));
+    }
+
+    public Problem toProblem() {
+        return new Problem(type, title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}

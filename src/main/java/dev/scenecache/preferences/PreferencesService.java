@@ -1,0 +1,82 @@
+package dev.scenecache.preferences;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenecache.common.DatabaseFailures;
+import dev.scenecache.common.ETags;
+import dev.scenecache.common.Limits;
+import dev.scenecache.common.ProblemException;
+import dev.scenecache.common.Timestamps;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+/**
+ * User preferences in PostgreSQL. A PUT creates or replaces; two concurrent first PUTs of one user race
+ * on the primary key, and the loser is retried once as a replace.
+ */
+@ApplicationScoped
+public class PreferencesService {
+
+    private final ObjectMapper mapper;
+
+    public PreferencesService(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @WithSession
+    public Uni<PreferencesView> findPreferences(String userId) {
+        return UserPreferences.<UserPreferences>findById(userId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Preferences of user", userId))
+                .map(PreferencesView::of);
+    }
+
+    public Uni<PreferencesView> putPreferences(String userId, ObjectNode preferences, String ifMatch) {
+        String json = encode(preferences);
+        return Panache.withTransaction(() -> upsert(userId, json, ifMatch))
+                .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1);
+    }
+
+    private Uni<PreferencesView> upsert(String userId, String json, String ifMatch) {
+        return UserPreferences.<UserPreferences>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(existing -> {
+            if (existing == null) {
+                if (ifMatch != null) {
+                    throw ProblemException.preconditionFailed("Preferences of user [" + userId + "] do not exist yet");
+                }
+                UserPreferences created = new UserPreferences();
+                created.userId = userId;
+                created.preferences = json;
+                created.updatedAt = Timestamps.now();
+                created.version = 1;
+                return created.persistAndFlush().replaceWith(() -> PreferencesView.of(created));
+            }
+            if (!ETags.matches(ifMatch, existing.version)) {
+                throw ProblemException.preconditionFailed("Preferences of user [" + userId + "] are at version "
+                        + existing.version + ", not " + ifMatch);
+            }
+            if (!existing.preferences.equals(json)) {
+                existing.preferences = json;
+                var now = Timestamps.now();
+                existing.updatedAt = now.isAfter(existing.updatedAt) ? now : existing.updatedAt;
+                existing.version++;
+            }
+            return Uni.createFrom().item(PreferencesView.of(existing));
+        });
+    }
+
+    private String encode(ObjectNode preferences) {
+        try {
+            String json = mapper.writeValueAsString(preferences);
+            if (Limits.utf8Length(json) > Limits.PREFERENCES_MAX_BYTES) {
+                throw ProblemException.invalid("preferences",
+                        "must be at most " + Limits.PREFERENCES_MAX_BYTES + " bytes serialized");
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalid("preferences", "cannot be serialized");
+        }
+    }
+}

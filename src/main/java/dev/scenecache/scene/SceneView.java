@@ -1,0 +1,27 @@
+package dev.scenecache.scene;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A scene as the API shows it; {@code props} is the stored JSON object, written as it is. */
+@RegisterForReflection
+public record SceneView(
+        UUID id,
+        UUID projectId,
+        String name,
+        String type,
+        int order,
+        String tsxCode,
+        @JsonRawValue String props,
+        int durationFrames,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    static SceneView of(Scene s) {
+        return new SceneView(s.id, s.projectId, s.name, s.type, s.sceneOrder, s.tsxCode, s.props, s.durationFrames,
+                s.createdAt, s.updatedAt, s.version);
+    }
+}

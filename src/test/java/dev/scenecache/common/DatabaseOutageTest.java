@@ -1,0 +1,49 @@
+package dev.scenecache.common;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestServers.class)
+class DatabaseOutageTest {
+
+    @Test
+    void shouldAnswer503WhileTheDatabaseIsDownAndRecoverByItself() {
+        String project = Api.createProject("Outage");
+        String scene = Api.createScene(project, "Survivor");
+
+        // Action: stop PostgreSQL. Expected: reads and writes answer 503 problem+json with Retry-After.
+        TestServers.postgres().stop();
+        try {
+            given().get("/projects/{p}", project).then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", "5")
+                    .body("status", equalTo(503));
+            given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(503);
+            given().get("/projects/{p}/scenes", project).then().statusCode(503);
+            given().contentType(ContentType.JSON).body(Map.of("name", "n", "type", "t"))
+                    .post("/projects").then().statusCode(503);
+            given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))
+                    .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(503);
+        } finally {
+            TestServers.postgres().start();
+        }
+
+        // Action: PostgreSQL is back. Expected: the service answers again without a restart, data intact.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                        .body("name", equalTo("Survivor")));
+        given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))
+                .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).body("version", equalTo(2));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.scenecache.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts one real PostgreSQL and one real Redis per test JVM, on free loopback ports, and points the
+ * service at them through the same environment variables a deployment uses ({@code PG_URL},
+ * {@code REDIS_URL}). Tests reach the servers through {@link #postgres()} and {@link #redis()} to read
+ * back data or to simulate an outage.
+ */
+public class TestServers implements QuarkusTestResourceLifecycleManager {
+
+    private static PostgresServer postgres;
+    private static RedisTestServer redis;
+
+    public static synchronized PostgresServer postgres() {
+        if (postgres == null) {
+            Path target = Path.of("target").toAbsolutePath();
+            postgres = PostgresServer.start(target.resolve("test-pg/data-" + UUID.randomUUID()),
+                    target.resolve("test-pg/bin"), 0, PostgresServer.fastSettings());
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::stop, "stop-test-postgres"));
+        }
+        return postgres;
+    }
+
+    public static synchronized RedisTestServer redis() {
+        if (redis == null) {
+            redis = RedisTestServer.start(Path.of("target", "test-redis").toAbsolutePath(), 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "stop-test-redis"));
+        }
+        return redis;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of(
+                "PG_URL", postgres().url(),
+                "PG_USER", postgres().user(),
+                "PG_PASSWORD", "unused",
+                "REDIS_URL", redis().url());
+    }
+
+    @Override
+    public void stop() {
+        // The servers live as long as the test JVM, so that every Quarkus boot reuses them.
+    }
+}
