@@ -16,6 +16,8 @@ import java.util.Map;
  * {@code .local/pgdata}, so it survives restarts) and a real Redis when none is configured, then runs
  * the packaged service against them as a child process and stops everything when it ends or on Ctrl-C.
  *
+ * <p>{@code ./mvnw -Plocal-dev} does the same for Quarkus dev mode (live reload).
+ *
  * <p>It lives in the test sources on purpose: the embedded servers never reach the packaged service,
  * which only ever connects to servers it is given ({@code PG_URL}, {@code REDIS_URL}, ...).
  */
@@ -24,8 +26,9 @@ public final class LocalLauncher {
     private LocalLauncher() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1 || !Files.isRegularFile(Path.of(args[0]))) {
-            System.err.println("usage: LocalLauncher <path to quarkus-run.jar>");
+        boolean devMode = args.length == 1 && args[0].equals("--dev");
+        if (args.length != 1 || !(devMode || Files.isRegularFile(Path.of(args[0])))) {
+            System.err.println("usage: LocalLauncher <path to quarkus-run.jar> | --dev");
             System.exit(2);
         }
         Path home = Path.of(System.getProperty("scenecache.local.dir", ".local")).toAbsolutePath();
@@ -60,7 +63,11 @@ public final class LocalLauncher {
         env.put("PORT", port);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder service = new ProcessBuilder(java, "-jar", args[0]).inheritIO();
+        // --dev runs Quarkus dev mode (live reload) instead of the packaged jar, against the same servers.
+        List<String> command = devMode
+                ? List.of(Path.of("mvnw").toAbsolutePath().toString(), "quarkus:dev")
+                : List.of(java, "-jar", args[0]);
+        ProcessBuilder service = new ProcessBuilder(command).inheritIO();
         service.environment().clear();
         service.environment().putAll(env);
         service.directory(new File("."));
@@ -79,7 +86,8 @@ public final class LocalLauncher {
         Runtime.getRuntime().addShutdownHook(shutdown);
         int exit = process.waitFor();
         say("scenecache exited with " + exit);
-        System.exit(exit);
+        // Stopped by Ctrl-C or SIGTERM is a normal end of a local run.
+        System.exit(exit == 130 || exit == 143 ? 0 : exit);
     }
 
     private static void quietly(Runnable stop) {
