@@ -34,10 +34,10 @@ public class PreferencesResource {
     }
 
     @GET
-    public Uni<RestResponse<PreferencesView>> get(@RestPath String userId,
+    public Uni<RestResponse<byte[]>> get(@RestPath String userId,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return service.findPreferences(Ids.userId(userId))
-                .map(p -> ETags.okOrNotModified(p, p.version(), ifNoneMatch));
+                .map(p -> ETags.okOrNotModified(p.json(), p.version(), ifNoneMatch));
     }
 
     @PUT

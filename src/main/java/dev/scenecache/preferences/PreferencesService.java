@@ -3,6 +3,12 @@ package dev.scenecache.preferences;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.DatabaseFailures;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Limits;
@@ -17,27 +23,45 @@ import jakarta.persistence.LockModeType;
 /**
  * User preferences in PostgreSQL. A PUT creates or replaces; two concurrent first PUTs of one user race
  * on the primary key, and the loser is retried once as a replace.
+ *
+ * <p>Cache: {@code preferences} holds each user's JSON (and a brief not-found, which the first PUT
+ * drops); every PUT invalidates it after its commit.
  */
 @ApplicationScoped
 public class PreferencesService {
 
     private final ObjectMapper mapper;
+    private final CacheInvalidator invalidator;
 
-    public PreferencesService(ObjectMapper mapper) {
+    public PreferencesService(ObjectMapper mapper, CacheInvalidator invalidator) {
         this.mapper = mapper;
+        this.invalidator = invalidator;
     }
 
+    static CacheKey preferencesKey(String userId) {
+        return CacheKey.of(CacheNames.PREFERENCES, CacheNames.userGroup(userId));
+    }
+
+    /** The user's preferences JSON, read through the {@code preferences} cache. */
+    @CacheRead(cache = CacheNames.PREFERENCES)
     @WithSession
-    public Uni<PreferencesView> findPreferences(String userId) {
+    public Uni<JsonDocument> findPreferences(@CacheGroup("u") String userId) {
         return UserPreferences.<UserPreferences>findById(userId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Preferences of user", userId))
-                .map(PreferencesView::of);
+                .map(p -> {
+                    try {
+                        return new JsonDocument(mapper.writeValueAsBytes(PreferencesView.of(p)), p.version);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     public Uni<PreferencesView> putPreferences(String userId, ObjectNode preferences, String ifMatch) {
         String json = encode(preferences);
         return Panache.withTransaction(() -> upsert(userId, json, ifMatch))
-                .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1);
+                .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1)
+                .call(() -> invalidator.invalidate(preferencesKey(userId)));
     }
 
     private Uni<PreferencesView> upsert(String userId, String json, String ifMatch) {

@@ -42,10 +42,10 @@ public class ProjectResource {
 
     @GET
     @Path("/{projectId}")
-    public Uni<RestResponse<ProjectView>> get(@RestPath String projectId,
+    public Uni<RestResponse<byte[]>> get(@RestPath String projectId,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return projects.findProject(Ids.uuid("projectId", projectId))
-                .map(p -> ETags.okOrNotModified(p, p.version(), ifNoneMatch));
+                .map(p -> ETags.okOrNotModified(p.json(), p.version(), ifNoneMatch));
     }
 
     @PATCH

@@ -1,10 +1,17 @@
 package dev.scenecache.project;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.ProblemException;
 import dev.scenecache.common.Timestamps;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -12,12 +19,38 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
-/** Projects in PostgreSQL. Deleting a project deletes its scenes (foreign key {@code on delete cascade}). */
+/**
+ * Projects in PostgreSQL. Deleting a project deletes its scenes (foreign key {@code on delete cascade}).
+ *
+ * <p>Cache: {@code project} holds each project's JSON (and a brief not-found). Invalidated after the
+ * commit of every write: create (drops a cached not-found of the project and its scene list), patch,
+ * and delete, which drops the whole project group (project, scene list, scenes) in O(1).
+ */
 @ApplicationScoped
 public class ProjectService {
 
-    @WithTransaction
+    private final CacheInvalidator invalidator;
+    private final ObjectMapper mapper;
+
+    public ProjectService(CacheInvalidator invalidator, ObjectMapper mapper) {
+        this.invalidator = invalidator;
+        this.mapper = mapper;
+    }
+
+    public static CacheKey projectKey(UUID id) {
+        return CacheKey.of(CacheNames.PROJECT, CacheNames.projectGroup(id));
+    }
+
+    public static CacheKey sceneListKey(UUID id) {
+        return CacheKey.of(CacheNames.SCENE_LIST, CacheNames.projectGroup(id));
+    }
+
     public Uni<ProjectView> createProject(ProjectRequests.CreateProject request) {
+        return Panache.withTransaction(() -> insert(request))
+                .call(p -> invalidator.invalidate(projectKey(p.id()), sceneListKey(p.id())));
+    }
+
+    private Uni<ProjectView> insert(ProjectRequests.CreateProject request) {
         Project project = new Project();
         project.id = UUID.randomUUID();
         project.name = request.name();
@@ -28,21 +61,30 @@ public class ProjectService {
         return project.persist().replaceWith(() -> ProjectView.of(project));
     }
 
+    /** The project's JSON as the API shows it, read through the {@code project} cache. */
+    @CacheRead(cache = CacheNames.PROJECT)
     @WithSession
-    public Uni<ProjectView> findProject(UUID id) {
+    public Uni<JsonDocument> findProject(@CacheGroup("p") UUID id) {
         return Project.<Project>findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
-                .map(ProjectView::of);
+                .map(p -> encode(ProjectView.of(p)));
     }
 
-    @WithSession
-    public Uni<Boolean> projectExists(UUID id) {
-        return Project.count("id", id).map(n -> n > 0);
+    private JsonDocument encode(ProjectView view) {
+        try {
+            return new JsonDocument(mapper.writeValueAsBytes(view), view.version());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Applies the fields the patch has; the version grows only when a value really changes. */
-    @WithTransaction
     public Uni<ProjectView> patchProject(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {
+        return Panache.withTransaction(() -> update(id, patch, ifMatch))
+                .call(() -> invalidator.invalidate(projectKey(id)));
+    }
+
+    private Uni<ProjectView> update(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {
         return Project.<Project>findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
                 .map(project -> {
@@ -66,8 +108,12 @@ public class ProjectService {
                 });
     }
 
-    @WithTransaction
     public Uni<Void> deleteProject(UUID id, String ifMatch) {
+        return Panache.withTransaction(() -> delete(id, ifMatch))
+                .call(() -> invalidator.invalidateGroup(CacheNames.projectGroup(id)));
+    }
+
+    private Uni<Void> delete(UUID id, String ifMatch) {
         return Project.<Project>findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
                 .flatMap(project -> {

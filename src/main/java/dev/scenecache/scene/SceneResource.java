@@ -1,5 +1,6 @@
 package dev.scenecache.scene;
 
+import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Ids;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.List;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -33,8 +33,8 @@ public class SceneResource {
     }
 
     @GET
-    public Uni<List<SceneView>> list(@RestPath String projectId) {
-        return scenes.listScenes(Ids.uuid("projectId", projectId));
+    public Uni<byte[]> list(@RestPath String projectId) {
+        return scenes.listScenes(Ids.uuid("projectId", projectId)).map(JsonDocument::json);
     }
 
     @POST
@@ -50,10 +50,10 @@ public class SceneResource {
 
     @GET
     @Path("/{sceneId}")
-    public Uni<RestResponse<SceneView>> get(@RestPath String projectId, @RestPath String sceneId,
+    public Uni<RestResponse<byte[]>> get(@RestPath String projectId, @RestPath String sceneId,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return scenes.findScene(Ids.uuid("projectId", projectId), Ids.uuid("sceneId", sceneId))
-                .map(s -> ETags.okOrNotModified(s, s.version(), ifNoneMatch));
+                .map(s -> ETags.okOrNotModified(s.json(), s.version(), ifNoneMatch));
     }
 
     @PATCH

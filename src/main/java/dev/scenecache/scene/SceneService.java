@@ -3,14 +3,22 @@ package dev.scenecache.scene;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheId;
+import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Limits;
 import dev.scenecache.common.Problem;
 import dev.scenecache.common.ProblemException;
 import dev.scenecache.common.Timestamps;
 import dev.scenecache.project.Project;
+import dev.scenecache.project.ProjectService;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -24,18 +32,30 @@ import java.util.UUID;
  * Scenes in PostgreSQL. A scene is only ever reached through its project: asking for it through
  * another project answers 404. Creating a scene holds a share lock on its project row, so a project
  * cannot be deleted half-way through the insert.
+ *
+ * <p>Cache: {@code scene} holds each scene's JSON, {@code scene-list} each project's ordered list;
+ * both in the project's group. Every scene write invalidates, after its commit, the scene and its
+ * project's list; deleting the project drops the whole group.
  */
 @ApplicationScoped
 public class SceneService {
 
     private final ObjectMapper mapper;
+    private final CacheInvalidator invalidator;
 
-    public SceneService(ObjectMapper mapper) {
+    public SceneService(ObjectMapper mapper, CacheInvalidator invalidator) {
         this.mapper = mapper;
+        this.invalidator = invalidator;
     }
 
+    public static CacheKey sceneKey(UUID projectId, UUID sceneId) {
+        return CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(projectId), sceneId.toString());
+    }
+
+    /** The project's scenes, ordered, as the API's JSON array, read through the {@code scene-list} cache. */
+    @CacheRead(cache = CacheNames.SCENE_LIST)
     @WithSession
-    public Uni<List<SceneView>> listScenes(UUID projectId) {
+    public Uni<JsonDocument> listScenes(@CacheGroup("p") UUID projectId) {
         return Project.count("id", projectId)
                 .flatMap(n -> {
                     if (n == 0) {
@@ -43,18 +63,24 @@ public class SceneService {
                     }
                     return Scene.<Scene>list("projectId = ?1 order by sceneOrder, createdAt, id", projectId);
                 })
-                .map(scenes -> scenes.stream().map(SceneView::of).toList());
+                .map(scenes -> encode(scenes.stream().map(SceneView::of).toList(), 0));
     }
 
+    /** The scene's JSON, read through the {@code scene} cache; 404 also when it is another project's. */
+    @CacheRead(cache = CacheNames.SCENE)
     @WithSession
-    public Uni<SceneView> findScene(UUID projectId, UUID sceneId) {
+    public Uni<JsonDocument> findScene(@CacheGroup("p") UUID projectId, @CacheId UUID sceneId) {
         return Scene.<Scene>find("id = ?1 and projectId = ?2", sceneId, projectId).firstResult()
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scene", sceneId))
-                .map(SceneView::of);
+                .map(s -> encode(SceneView.of(s), s.version));
     }
 
-    @WithTransaction
     public Uni<SceneView> createScene(UUID projectId, SceneRequests.CreateScene request) {
+        return Panache.withTransaction(() -> insert(projectId, request))
+                .call(s -> invalidator.invalidate(sceneKey(projectId, s.id()), ProjectService.sceneListKey(projectId)));
+    }
+
+    private Uni<SceneView> insert(UUID projectId, SceneRequests.CreateScene request) {
         String props = encodeProps(request.props());
         checkCode(request.tsxCode());
         return Project.<Project>findById(projectId, LockModeType.PESSIMISTIC_READ)
@@ -82,8 +108,12 @@ public class SceneService {
     }
 
     /** Applies the fields the patch has, after an optional {@code If-Match} check, under a row lock. */
-    @WithTransaction
     public Uni<SceneView> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
+        return Panache.withTransaction(() -> update(projectId, sceneId, patch, ifMatch))
+                .call(() -> invalidator.invalidate(sceneKey(projectId, sceneId), ProjectService.sceneListKey(projectId)));
+    }
+
+    private Uni<SceneView> update(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
         String props = patch.has("props") ? encodeProps(patch.props()) : null;
         if (patch.has("tsxCode")) {
             checkCode(patch.tsxCode());
@@ -123,9 +153,17 @@ public class SceneService {
         });
     }
 
-    @WithTransaction
     public Uni<Void> deleteScene(UUID projectId, UUID sceneId, String ifMatch) {
-        return lockScene(projectId, sceneId, ifMatch).flatMap(Scene::delete);
+        return Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch).flatMap(Scene::delete))
+                .call(() -> invalidator.invalidate(sceneKey(projectId, sceneId), ProjectService.sceneListKey(projectId)));
+    }
+
+    private JsonDocument encode(Object view, long version) {
+        try {
+            return new JsonDocument(mapper.writeValueAsBytes(view), version);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Uni<Scene> lockScene(UUID projectId, UUID sceneId, String ifMatch) {

@@ -42,7 +42,8 @@ public final class PostgresServer {
 
     /** Settings that trade durability for speed: for tests only. */
     public static Map<String, String> fastSettings() {
-        return Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
+        return Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off",
+                "shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "all");
     }
 
     public synchronized void start() {

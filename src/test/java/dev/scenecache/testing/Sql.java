@@ -33,6 +33,24 @@ public final class Sql {
         }
     }
 
+    /**
+     * How many statements that read or write {@code table} PostgreSQL has executed so far, from any
+     * client (pg_stat_statements, updated as each statement ends).
+     */
+    public static long statementsOn(String table) {
+        execute("create extension if not exists pg_stat_statements");
+        return count("select coalesce(sum(calls), 0) from pg_stat_statements where query ~* ? "
+                + "and query not ilike '%pg_stat_statements%'", "(from|update|into)\\s+" + table + "\\M");
+    }
+
+    public static void execute(String sql) {
+        try (Connection c = TestServers.postgres().connect(); var s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(String sql, Object... params) {
         return ((Number) row(sql, params).values().iterator().next()).longValue();
     }

@@ -1,0 +1,116 @@
+package dev.scenecache.cache;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The cache's settings. Each property is also an environment variable: {@code cache.ttl.scenes} is
+ * {@code CACHE_TTL_SCENES}, {@code cache.l1.max-entries} is {@code CACHE_L1_MAX_ENTRIES}.
+ */
+@ConfigMapping(prefix = "cache")
+public interface CacheConfig {
+
+    /** Caching on at start; off sends every read to the source, with no Redis traffic at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    Ttl ttl();
+
+    /** How long a not-found answer is cached. */
+    @WithDefault("30s")
+    Duration negativeTtl();
+
+    /** Random spread of every TTL, as a fraction (0.1 is ±10%), so entries filled together expire apart. */
+    @WithDefault("0.1")
+    double ttlJitter();
+
+    /** Entries whose encoded size is larger are not cached (they are served from the source). */
+    @WithDefault("1048576")
+    int maxEntryBytes();
+
+    /** Values larger than this are deflated in Redis. */
+    @WithDefault("4096")
+    int compressAboveBytes();
+
+    /** {@code CACHE_MAX_MEMORY}: Redis {@code maxmemory} to apply at start, e.g. {@code 2gb}. */
+    Optional<String> maxMemory();
+
+    /** {@code CACHE_EVICTION_POLICY}: Redis {@code maxmemory-policy} to apply at start, e.g. {@code allkeys-lru}. */
+    Optional<String> evictionPolicy();
+
+    L1 l1();
+
+    Redis redis();
+
+    Coherence coherence();
+
+    interface Ttl {
+        /** Projects, scenes, scene lists and preferences, in seconds. */
+        @WithDefault("3600")
+        long scenes();
+
+        /** AI decisions, in seconds. */
+        @WithDefault("1800")
+        long ai();
+
+        /** Component builds, in seconds. */
+        @WithDefault("86400")
+        long components();
+    }
+
+    interface L1 {
+        /** The in-process tier; off leaves Redis alone in front of the source. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("20000")
+        long maxEntries();
+
+        /** The most bytes of cached values the in-process tier holds. */
+        @WithDefault("134217728")
+        long maxWeightBytes();
+
+        /** How long an entry stays in process at most (Redis keeps it for the cache's TTL). */
+        @WithDefault("10m")
+        Duration ttl();
+    }
+
+    interface Redis {
+        /** The longest a request waits for one Redis call before going to the source. */
+        @WithDefault("150ms")
+        Duration timeout();
+
+        /** How long a fill lease lives: a fill that takes longer does not land. */
+        @WithDefault("10s")
+        Duration leaseTtl();
+
+        /** Consecutive failures that open the circuit. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long the circuit stays open before one probe is let through. */
+        @WithDefault("2s")
+        Duration openFor();
+    }
+
+    interface Coherence {
+        /** How often an instance proves its invalidation subscription alive. */
+        @WithDefault("200ms")
+        Duration heartbeat();
+
+        /** An instance that has not heard its own heartbeat for this long stops using its L1. */
+        @WithDefault("1s")
+        Duration fenceAfter();
+
+        /**
+         * How long a write waits for every instance to acknowledge its invalidation; at least
+         * {@link #fenceAfter()}, so that an instance that missed it has stopped using its L1 by then.
+         */
+        @WithName("ack-timeout")
+        @WithDefault("1200ms")
+        Duration ackTimeout();
+    }
+}

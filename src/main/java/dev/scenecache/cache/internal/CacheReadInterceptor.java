@@ -1,0 +1,147 @@
+package dev.scenecache.cache.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheId;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.JsonDocument;
+import io.quarkus.arc.ArcInvocationContext;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The interceptor of {@link CacheRead}: builds the key from the annotated parameters and hands the
+ * call to {@link TwoTierCache}. What each method needs (its key parameters, its codec) is worked out
+ * once, on its first call.
+ */
+@CacheRead
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
+public class CacheReadInterceptor {
+
+    /** The key parameters and the codec of one cached method. */
+    private record Plan(int group, String groupKind, int[] ids, TwoTierCache.ValueCodec codec) {}
+
+    private final TwoTierCache cache;
+    private final ObjectMapper mapper;
+    private final CacheConfig config;
+    private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
+
+    public CacheReadInterceptor(TwoTierCache cache, ObjectMapper mapper, CacheConfig config) {
+        this.cache = cache;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    @AroundInvoke
+    @SuppressWarnings("unchecked")
+    Object intercept(InvocationContext context) {
+        CacheRead binding = ArcInvocationContext.findIterceptorBinding(context, CacheRead.class);
+        Plan plan = plans.computeIfAbsent(context.getMethod(), this::plan);
+        Object[] args = context.getParameters();
+        // Key: group from the @CacheGroup parameter, id from the @CacheId parameters joined by ':'.
+        StringBuilder id = new StringBuilder();
+        for (int i : plan.ids()) {
+            if (!id.isEmpty()) {
+                id.append(':');
+            }
+            id.append(args[i]);
+        }
+        CacheKey key = CacheKey.of(binding.cache(), plan.groupKind() + ":" + args[plan.group()], id.toString());
+        TwoTierCache.Spec spec = new TwoTierCache.Spec(binding.cache(), plan.codec(), ttlMillis(binding.cache()),
+                binding.negative());
+        return cache.read(key, spec, () -> {
+            try {
+                return (Uni<Object>) context.proceed();
+            } catch (Exception e) {
+                return Uni.createFrom().failure(e);
+            }
+        });
+    }
+
+    private long ttlMillis(String cache) {
+        long seconds = switch (cache) {
+            case CacheNames.DECISION -> config.ttl().ai();
+            case CacheNames.COMPONENT -> config.ttl().components();
+            default -> config.ttl().scenes();
+        };
+        return seconds * 1000;
+    }
+
+    private Plan plan(Method method) {
+        if (method.getReturnType() != Uni.class) {
+            throw new IllegalStateException("@CacheRead needs a method returning Uni<T>: " + method);
+        }
+        int group = -1;
+        String kind = null;
+        List<Integer> ids = new ArrayList<>();
+        Annotation[][] annotations = method.getParameterAnnotations();
+        for (int i = 0; i < annotations.length; i++) {
+            for (Annotation a : annotations[i]) {
+                if (a instanceof CacheGroup g) {
+                    group = i;
+                    kind = g.value();
+                } else if (a instanceof CacheId) {
+                    ids.add(i);
+                }
+            }
+        }
+        if (group < 0) {
+            throw new IllegalStateException("@CacheRead needs one @CacheGroup parameter: " + method);
+        }
+        var valueType = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[0];
+        TwoTierCache.ValueCodec codec = valueType == JsonDocument.class
+                ? new DocumentCodec()
+                : new JacksonCodec(mapper, mapper.getTypeFactory().constructType(valueType));
+        return new Plan(group, kind, ids.stream().mapToInt(Integer::intValue).toArray(), codec);
+    }
+
+    /** A {@link JsonDocument} as its version (8 bytes) then its JSON bytes, as they are. */
+    static final class DocumentCodec implements TwoTierCache.ValueCodec {
+        @Override
+        public byte[] encode(Object value) {
+            JsonDocument doc = (JsonDocument) value;
+            return ByteBuffer.allocate(8 + doc.json().length).putLong(doc.version()).put(doc.json()).array();
+        }
+
+        @Override
+        public Object decode(byte[] payload) {
+            if (payload.length < 9) {
+                return null;
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(payload);
+            long version = buffer.getLong();
+            byte[] json = new byte[payload.length - 8];
+            buffer.get(json);
+            return new JsonDocument(json, version);
+        }
+    }
+
+    /** Any other value as compact JSON. */
+    record JacksonCodec(ObjectMapper mapper, JavaType type) implements TwoTierCache.ValueCodec {
+        @Override
+        public byte[] encode(Object value) throws Exception {
+            return mapper.writeValueAsBytes(value);
+        }
+
+        @Override
+        public Object decode(byte[] payload) throws Exception {
+            return mapper.readValue(payload, type);
+        }
+    }
+}

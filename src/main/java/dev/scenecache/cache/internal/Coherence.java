@@ -1,0 +1,453 @@
+package dev.scenecache.cache.internal;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps every instance's L1 and view of the cache generations coherent, and decides when each tier
+ * may be trusted.
+ *
+ * <p><b>Invalidation.</b> A write deletes its keys in Redis, then publishes the invalidation on
+ * {@value #CHANNEL}; every instance (itself included) drops the keys from its L1 and acknowledges on
+ * the writer's own channel. The write answers only when all receivers counted by {@code PUBLISH} have
+ * acknowledged, or after {@code cache.coherence.ack-timeout}.
+ *
+ * <p><b>Fencing.</b> An instance uses its L1 only while it hears its own heartbeat through the same
+ * subscription within {@code cache.coherence.fence-after} (shorter than the ack timeout). An instance
+ * that missed an invalidation (lost connection, partition) has therefore stopped using its L1 before
+ * the writer gives up waiting for it. A lost subscription clears L1 at once; the reconnect reloads
+ * the cache generations and clears L1 again before it is trusted.
+ *
+ * <p><b>Missed invalidations.</b> When Redis cannot take an invalidation (down, circuit open, caching
+ * switched off) the write still succeeds; the invalidation is kept (bounded; beyond the bound, every
+ * cache is flushed instead) and this instance stops reading L2 until it has been replayed, which
+ * happens as soon as Redis answers again. Every instance's L1 is cleared after a replay.
+ */
+@ApplicationScoped
+public class Coherence {
+
+    static final String CHANNEL = "sc:inv";
+    private static final String ACK_PREFIX = "sc:ack:";
+    private static final String HEARTBEAT = "h";
+    private static final int MAX_PENDING = 10_000;
+    private static final Logger LOG = Logger.getLogger(Coherence.class);
+
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 13);
+    private final String ackChannel = ACK_PREFIX + instanceId;
+    private final Vertx vertx;
+    private final RedisTier tier;
+    private final L1Tier l1;
+    private final CacheConfig config;
+    private final Redis subscriberClient;
+    private final long fenceNanos;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<Long, AckWaiter> waiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> cacheGenerations = new ConcurrentHashMap<>();
+    private final Set<String> pending = new LinkedHashSet<>();
+    private final AtomicLong ackTimeouts = new AtomicLong();
+    private final AtomicLong missedInvalidations = new AtomicLong();
+
+    private volatile boolean enabled;
+    private volatile boolean subscribed;
+    private volatile boolean generationsKnown;
+    private volatile boolean dirty;
+    private volatile boolean pendingOverflow;
+    private volatile long lastHeartbeat;
+    private volatile RedisConnection subscription;
+    private volatile long heartbeatTimer = -1;
+    private volatile boolean connecting;
+    private volatile boolean stopped;
+
+    public Coherence(Vertx vertx, RedisTier tier, L1Tier l1, CacheConfig config,
+            @ConfigProperty(name = "quarkus.redis.hosts") List<URI> hosts,
+            @ConfigProperty(name = "quarkus.redis.password") Optional<String> password) {
+        this.vertx = vertx;
+        this.tier = tier;
+        this.l1 = l1;
+        this.config = config;
+        this.fenceNanos = config.coherence().fenceAfter().toNanos();
+        RedisOptions options = new RedisOptions().setConnectionString(hosts.get(0).toString()).setMaxPoolSize(1);
+        password.ifPresent(options::setPassword);
+        this.subscriberClient = Redis.createClient(vertx, options);
+        this.enabled = config.enabled();
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (enabled) {
+            connect();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        disconnect();
+        subscriberClient.close();
+    }
+
+    // --- what may be used ------------------------------------------------------------------------
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** L1 may serve only while the invalidation subscription is proven alive. */
+    public boolean l1Usable() {
+        return enabled && config.l1().enabled() && subscribed && System.nanoTime() - lastHeartbeat < fenceNanos;
+    }
+
+    /** L2 may serve once the cache generations are known and no invalidation of ours is waiting. */
+    public boolean l2Usable() {
+        return enabled && generationsKnown && !dirty && tier.breaker().state() != CircuitBreaker.State.OPEN;
+    }
+
+    public long cacheGeneration(String cache) {
+        return cacheGenerations.getOrDefault(cache, 0L);
+    }
+
+    public boolean subscribed() {
+        return subscribed;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public long ackTimeouts() {
+        return ackTimeouts.get();
+    }
+
+    public long missedInvalidations() {
+        return missedInvalidations.get();
+    }
+
+    /** Switches caching on this instance. Off: no Redis traffic at all; on: replays what was missed first. */
+    public synchronized void setEnabled(boolean on) {
+        if (on == enabled) {
+            return;
+        }
+        enabled = on;
+        l1.clear();
+        if (on) {
+            connect();
+        } else {
+            disconnect();
+        }
+    }
+
+    // --- invalidation ------------------------------------------------------------------------------
+
+    /** Drops the entries everywhere: Redis, this L1, every other instance's L1. */
+    public Uni<Void> invalidateKeys(List<CacheKey> keys) {
+        keys.forEach(l1::invalidate);
+        List<String> ops = keys.stream().map(k -> "k\t" + k.cache() + "\t" + k.group() + "\t" + k.id()).toList();
+        if (!l2Writable()) {
+            return remember(ops);
+        }
+        Uni<Void> deletes = Uni.createFrom().voidItem();
+        for (List<CacheKey> group : byGroup(keys)) {
+            deletes = deletes.chain(() -> tier.delete(group));
+        }
+        return deletes.chain(() -> broadcast(ops)).onFailure().recoverWithUni(f -> remember(ops));
+    }
+
+    /** Drops every entry of a group (a project, a user) in O(1): its generation counter moves on. */
+    public Uni<Void> invalidateGroup(String group) {
+        l1.invalidateIf(k -> k.group().equals(group));
+        List<String> ops = List.of("g\t" + group);
+        if (!l2Writable()) {
+            return remember(ops);
+        }
+        return tier.increment(CacheKey.groupGenerationKey(group))
+                .chain(() -> broadcast(ops))
+                .onFailure().recoverWithUni(f -> remember(ops));
+    }
+
+    /** Drops every entry of a cache on every instance in O(1): the cache's generation counter moves on. */
+    public Uni<Void> flush(String cache) {
+        l1.invalidateIf(k -> k.cache().equals(cache));
+        if (!l2Writable()) {
+            return remember(List.of("f\t" + cache));
+        }
+        return tier.increment(CacheKey.cacheGenerationKey(cache))
+                .chain(gen -> {
+                    cacheGenerations.merge(cache, gen, Math::max);
+                    return broadcast(List.of("f\t" + cache + "\t" + gen));
+                })
+                .onFailure().recoverWithUni(f -> remember(List.of("f\t" + cache)));
+    }
+
+    private boolean l2Writable() {
+        return enabled && tier.breaker().state() != CircuitBreaker.State.OPEN;
+    }
+
+    private Uni<Void> remember(List<String> ops) {
+        missedInvalidations.addAndGet(ops.size());
+        synchronized (pending) {
+            for (String op : ops) {
+                if (pending.size() >= MAX_PENDING) {
+                    pendingOverflow = true;
+                    pending.clear();
+                    break;
+                }
+                pending.add(op);
+            }
+            dirty = true;
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Publishes the operations and waits for every receiver's acknowledgement, up to the ack timeout. */
+    private Uni<Void> broadcast(List<String> ops) {
+        long seq = sequence.incrementAndGet();
+        AckWaiter waiter = new AckWaiter();
+        waiters.put(seq, waiter);
+        String message = instanceId + "\t" + seq + "\n" + String.join("\n", ops);
+        return tier.publish(CHANNEL, message)
+                .chain(receivers -> {
+                    waiter.expect(receivers.toLong());
+                    return Uni.createFrom().completionStage(waiter.done)
+                            .ifNoItem().after(config.coherence().ackTimeout()).recoverWithItem(() -> {
+                                ackTimeouts.incrementAndGet();
+                                LOG.warnf("Invalidation [%s] not acknowledged by every instance in time", seq);
+                                return null;
+                            });
+                })
+                .eventually(() -> waiters.remove(seq))
+                .replaceWithVoid();
+    }
+
+    // --- the subscription ------------------------------------------------------------------------
+
+    private synchronized void connect() {
+        if (connecting || subscription != null || stopped || !enabled) {
+            return;
+        }
+        connecting = true;
+        subscriberClient.connect()
+                .chain(conn -> {
+                    subscription = conn;
+                    conn.handler(this::onMessage);
+                    conn.exceptionHandler(this::onConnectionLost);
+                    conn.endHandler(() -> onConnectionLost(null));
+                    return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL).arg(ackChannel))
+                            .ifNoItem().after(config.redis().timeout().multipliedBy(10)).fail();
+                })
+                .chain(() -> tier.counters(CacheNames.ALL.stream().map(CacheKey::cacheGenerationKey).toList()))
+                .chain(gens -> {
+                    for (int i = 0; i < gens.size(); i++) {
+                        cacheGenerations.merge(CacheNames.ALL.get(i), gens.get(i), Math::max);
+                    }
+                    return replayPending();
+                })
+                .subscribe().with(ok -> {
+                    connecting = false;
+                    l1.clear();
+                    generationsKnown = true;
+                    subscribed = true;
+                    startHeartbeat();
+                    LOG.infof("Cache invalidation subscription [%s] established", instanceId);
+                }, failure -> {
+                    connecting = false;
+                    LOG.debugf("Cache invalidation subscription failed: [%s]", failure.toString());
+                    dropSubscription();
+                    scheduleReconnect();
+                });
+    }
+
+    private void onConnectionLost(Throwable failure) {
+        if (subscription == null) {
+            return;
+        }
+        LOG.warnf("Cache invalidation subscription lost [%s]; L1 cleared until it is back",
+                failure == null ? "closed" : failure.toString());
+        dropSubscription();
+        scheduleReconnect();
+    }
+
+    private synchronized void dropSubscription() {
+        subscribed = false;
+        l1.clear();
+        RedisConnection conn = subscription;
+        subscription = null;
+        if (conn != null) {
+            conn.handler(null);
+            conn.endHandler(null);
+            conn.exceptionHandler(null);
+            conn.close().subscribe().with(x -> {}, x -> {});
+        }
+    }
+
+    private synchronized void disconnect() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+        dropSubscription();
+    }
+
+    private void scheduleReconnect() {
+        if (!stopped && enabled) {
+            vertx.setTimer(config.redis().openFor().toMillis() / 2 + 1, id -> connect());
+        }
+    }
+
+    private synchronized void startHeartbeat() {
+        if (heartbeatTimer >= 0) {
+            return;
+        }
+        heartbeatTimer = vertx.setPeriodic(config.coherence().heartbeat().toMillis(), id -> {
+            if (!subscribed) {
+                return;
+            }
+            tier.publish(ackChannel, HEARTBEAT).subscribe().with(x -> {}, x -> {});
+            if (dirty && tier.breaker().state() == CircuitBreaker.State.CLOSED) {
+                replayPending().subscribe().with(x -> {}, x -> {});
+            }
+        });
+    }
+
+    /** Applies the invalidations this instance could not send; clears every L1 after it. */
+    private Uni<Void> replayPending() {
+        List<String> ops;
+        boolean overflow;
+        synchronized (pending) {
+            if (!dirty) {
+                return Uni.createFrom().voidItem();
+            }
+            ops = new ArrayList<>(pending);
+            overflow = pendingOverflow;
+        }
+        Uni<Void> replay = Uni.createFrom().voidItem();
+        if (overflow) {
+            for (String cache : CacheNames.ALL) {
+                replay = replay.chain(() -> tier.increment(CacheKey.cacheGenerationKey(cache))
+                        .invoke(gen -> cacheGenerations.merge(cache, gen, Math::max)).replaceWithVoid());
+            }
+        }
+        for (String op : ops) {
+            String[] f = op.split("\t", -1);
+            replay = replay.chain(() -> switch (f[0]) {
+                case "k" -> tier.delete(List.of(new CacheKey(f[1], f[2], f[3])));
+                case "g" -> tier.increment(CacheKey.groupGenerationKey(f[1])).replaceWithVoid();
+                default -> tier.increment(CacheKey.cacheGenerationKey(f[1]))
+                        .invoke(gen -> cacheGenerations.merge(f[1], gen, Math::max)).replaceWithVoid();
+            });
+        }
+        return replay
+                .chain(() -> broadcast(List.of("c")))
+                .invoke(() -> {
+                    synchronized (pending) {
+                        ops.forEach(pending::remove);
+                        if (overflow) {
+                            pendingOverflow = false;
+                        }
+                        dirty = !pending.isEmpty() || pendingOverflow;
+                    }
+                    l1.clear();
+                    LOG.infof("Replayed [%s] missed cache invalidations", ops.size());
+                });
+    }
+
+    // --- messages ----------------------------------------------------------------------------------
+
+    private void onMessage(Response response) {
+        // RESP2: ["message", channel, payload]; RESP3 pushes have the same shape.
+        if (response == null || response.size() < 3 || !"message".equals(response.get(0).toString())) {
+            return;
+        }
+        String channel = response.get(1).toString();
+        String payload = response.get(2).toString();
+        if (channel.equals(ackChannel)) {
+            if (payload.equals(HEARTBEAT)) {
+                lastHeartbeat = System.nanoTime();
+            } else {
+                AckWaiter waiter = waiters.get(Long.parseLong(payload));
+                if (waiter != null) {
+                    waiter.ack();
+                }
+            }
+        } else if (channel.equals(CHANNEL)) {
+            apply(payload);
+        }
+    }
+
+    private void apply(String message) {
+        String[] lines = message.split("\n");
+        String[] head = lines[0].split("\t");
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split("\t", -1);
+            switch (f[0]) {
+                case "k" -> l1.invalidate(new CacheKey(f[1], f[2], f[3]));
+                case "g" -> l1.invalidateIf(k -> k.group().equals(f[1]));
+                case "f" -> {
+                    if (f.length > 2) {
+                        cacheGenerations.merge(f[1], Long.parseLong(f[2]), Math::max);
+                    }
+                    l1.invalidateIf(k -> k.cache().equals(f[1]));
+                }
+                case "c" -> l1.clear();
+                default -> LOG.debugf("Unknown invalidation [%s]", f[0]);
+            }
+        }
+        if (head.length == 2) {
+            tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {}, x -> {});
+        }
+    }
+
+    /** Counts acknowledgements, which may arrive before PUBLISH has told how many to expect. */
+    private static final class AckWaiter {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private long received;
+        private long expected = -1;
+
+        synchronized void ack() {
+            received++;
+            check();
+        }
+
+        synchronized void expect(long receivers) {
+            expected = receivers;
+            check();
+        }
+
+        private void check() {
+            if (expected >= 0 && received >= expected) {
+                done.complete(null);
+            }
+        }
+    }
+
+    /** Keys grouped by their group, each group in one hash slot. */
+    private static List<List<CacheKey>> byGroup(List<CacheKey> keys) {
+        java.util.Map<String, List<CacheKey>> groups = new java.util.LinkedHashMap<>();
+        for (CacheKey key : keys) {
+            groups.computeIfAbsent(key.group(), g -> new ArrayList<>()).add(key);
+        }
+        return new ArrayList<>(groups.values());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.scenecache.cache.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The bytes of a cache entry in Redis: a 34-byte ASCII header, then the payload.
+ *
+ * <pre>
+ *  [0]      format version, '1'
+ *  [1]      kind: 'j' JSON, 'z' deflated JSON, 'n' negative (not found; payload is the detail)
+ *  [2..17]  the cache's generation, 16 hex digits
+ *  [18..33] the entry group's generation, 16 hex digits
+ * </pre>
+ *
+ * The generations sit at fixed offsets so the Lua scripts can compare them with {@code string.sub}.
+ * Anything that does not parse (another format version, a foreign value, garbage) decodes to null: a
+ * miss, never an error.
+ */
+public final class EntryCodec {
+
+    public static final int HEADER = 34;
+    static final byte FORMAT = '1';
+
+    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration) {}
+
+    private EntryCodec() {}
+
+    public static byte[] encode(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration,
+            int compressAbove) {
+        byte kind = negative ? (byte) 'n' : (byte) 'j';
+        byte[] body = payload;
+        if (!negative && payload.length > compressAbove) {
+            byte[] deflated = deflate(payload);
+            if (deflated.length < payload.length) {
+                body = deflated;
+                kind = 'z';
+            }
+        }
+        byte[] out = new byte[HEADER + body.length];
+        out[0] = FORMAT;
+        out[1] = kind;
+        writeHex(out, 2, cacheGeneration);
+        writeHex(out, 18, groupGeneration);
+        System.arraycopy(body, 0, out, HEADER, body.length);
+        return out;
+    }
+
+    /** The entry, or null when the bytes are not an entry of this format. */
+    public static Decoded decode(byte[] bytes, int maxPayload) {
+        if (bytes == null || bytes.length < HEADER || bytes[0] != FORMAT) {
+            return null;
+        }
+        long cacheGen = readHex(bytes, 2);
+        long groupGen = readHex(bytes, 18);
+        if (cacheGen < 0 || groupGen < 0) {
+            return null;
+        }
+        byte[] body = Arrays.copyOfRange(bytes, HEADER, bytes.length);
+        return switch (bytes[1]) {
+            case 'j' -> new Decoded(false, body, cacheGen, groupGen);
+            case 'n' -> new Decoded(true, body, cacheGen, groupGen);
+            case 'z' -> {
+                byte[] inflated = inflate(body, maxPayload);
+                yield inflated == null ? null : new Decoded(false, inflated, cacheGen, groupGen);
+            }
+            default -> null;
+        };
+    }
+
+    public static String hex(long value) {
+        byte[] out = new byte[16];
+        writeHex(out, 0, value);
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    private static void writeHex(byte[] out, int at, long value) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = (byte) Character.forDigit((int) (value & 0xF), 16);
+            value >>>= 4;
+        }
+    }
+
+    private static long readHex(byte[] in, int at) {
+        long value = 0;
+        for (int i = 0; i < 16; i++) {
+            int digit = Character.digit(in[at + i], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = (value << 4) | digit;
+        }
+        return value;
+    }
+
+    private static byte[] deflate(byte[] input) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(input);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(input.length / 2 + 64);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /** Inflates at most {@code max} bytes; more (a decompression bomb) or corrupt input gives null. */
+    private static byte[] inflate(byte[] input, int max) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(input);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(input.length * 3);
+            byte[] buffer = new byte[8192];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    return null;
+                }
+                if (out.size() + n > max) {
+                    return null;
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            return null;
+        } finally {
+            inflater.end();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.scenecache.cache.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * L1: decoded values in process (Caffeine), bounded by entries and by the bytes of their encoded form.
+ *
+ * <p>Entries enter only through {@link #putIfUnchanged}, which refuses a value read before the last
+ * invalidation this instance applied: a reader that loaded the old value and an invalidation that
+ * overtook it can never leave the old value here. Whether L1 may be used at all (caching on, the
+ * invalidation subscription proven alive) is decided by {@link Coherence}.
+ */
+@ApplicationScoped
+public class L1Tier {
+
+    /** A cached value, or a not-found answer ({@code negative}) with its detail. */
+    public record Entry(Object value, boolean negative, String detail, int weight) {}
+
+    private final Cache<CacheKey, Entry> cache;
+    private final AtomicLong invalidations = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+
+    public L1Tier(CacheConfig config) {
+        // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
+        // weight budget, so the count can never pass max-entries while the bytes stay within budget.
+        int floor = (int) Math.max(1, config.l1().maxWeightBytes() / Math.max(1, config.l1().maxEntries()));
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(config.l1().maxWeightBytes())
+                .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
+                .expireAfterWrite(config.l1().ttl())
+                .removalListener((k, v, cause) -> {
+                    if (cause.wasEvicted()) {
+                        evictions.incrementAndGet();
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
+    }
+
+    public Entry get(CacheKey key) {
+        return cache.getIfPresent(key);
+    }
+
+    /** The invalidation counter; read it before loading, hand it to {@link #putIfUnchanged}. */
+    public long stamp() {
+        return invalidations.get();
+    }
+
+    /** Stores the entry unless an invalidation was applied since {@code stamp} was read. */
+    public void putIfUnchanged(CacheKey key, Entry entry, long stamp) {
+        cache.put(key, entry);
+        if (invalidations.get() != stamp) {
+            // An invalidation ran while we stored: it may have missed this entry, so drop it ourselves.
+            cache.invalidate(key);
+        }
+    }
+
+    public void invalidate(CacheKey key) {
+        invalidations.incrementAndGet();
+        cache.invalidate(key);
+    }
+
+    public void invalidateIf(Predicate<CacheKey> which) {
+        invalidations.incrementAndGet();
+        cache.asMap().keySet().removeIf(which);
+    }
+
+    public void clear() {
+        invalidations.incrementAndGet();
+        cache.invalidateAll();
+    }
+
+    public long size() {
+        return cache.estimatedSize();
+    }
+
+    public long evictions() {
+        return evictions.get();
+    }
+}

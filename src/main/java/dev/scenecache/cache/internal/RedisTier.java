@@ -1,0 +1,211 @@
+package dev.scenecache.cache.internal;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * L2: every Redis command of the cache, each with a timeout and behind one {@link CircuitBreaker}.
+ * A call that times out, fails, or finds the circuit open fails with {@link RedisUnavailable}; callers
+ * then use the source. Never {@code KEYS}: every key is known, whole groups and caches are invalidated
+ * by generation counters.
+ */
+@ApplicationScoped
+public class RedisTier {
+
+    /** Thrown when Redis cannot be used for a call right now. */
+    public static final class RedisUnavailable extends RuntimeException {
+        RedisUnavailable(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /** What a read found: the entry's bytes (a hit), or the group's generation and a lease to fill it. */
+    public record ReadResult(byte[] value, long groupGeneration) {
+        public boolean hit() {
+            return value != null;
+        }
+    }
+
+    /**
+     * Returns the value when its generations are current; otherwise takes the fill lease (any older
+     * lease is replaced, so only the latest reader's fill can land) and returns the group generation.
+     */
+    static final String READ = """
+            local v = redis.call('GET', KEYS[1])
+            local g = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if v and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
+              return v
+            end
+            redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
+            return g
+            """;
+
+    /**
+     * Stores the value only while the reader's lease is still there (no invalidation since the read)
+     * and the group generation in the value's header is still current (no group invalidation).
+     */
+    static final String FILL = """
+            if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
+            local g = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if string.sub(ARGV[2], 19, 34) ~= string.format('%016x', g) then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            redis.call('DEL', KEYS[3])
+            return 1
+            """;
+
+    private static final String READ_SHA = sha1(READ);
+    private static final String FILL_SHA = sha1(FILL);
+
+    private final Redis redis;
+    private final Duration timeout;
+    private final long leaseMillis;
+    private final CircuitBreaker breaker;
+    private final AtomicLong commands = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong roundTripNanos = new AtomicLong();
+
+    public RedisTier(Redis redis, CacheConfig config) {
+        this.redis = redis;
+        this.timeout = config.redis().timeout();
+        this.leaseMillis = config.redis().leaseTtl().toMillis();
+        this.breaker = new CircuitBreaker(config.redis().failureThreshold(), config.redis().openFor().toNanos(),
+                System::nanoTime);
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public Uni<ReadResult> read(CacheKey key, long cacheGeneration, String leaseToken) {
+        return script(READ_SHA, READ, List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey()),
+                List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis)))
+                .map(r -> r.type() == ResponseType.NUMBER
+                        ? new ReadResult(null, r.toLong())
+                        : new ReadResult(r.toBytes(), -1));
+    }
+
+    /** True when the value landed; false when an invalidation overtook the fill. */
+    public Uni<Boolean> fill(CacheKey key, String leaseToken, byte[] entry, long ttlMillis) {
+        Request request = Request.cmd(Command.EVALSHA).arg(FILL_SHA).arg(3)
+                .arg(key.redisKey()).arg(key.groupGenerationKey()).arg(key.leaseKey())
+                .arg(leaseToken).arg(entry).arg(ttlMillis);
+        return withScriptFallback(request, () -> Request.cmd(Command.EVAL).arg(FILL).arg(3)
+                .arg(key.redisKey()).arg(key.groupGenerationKey()).arg(key.leaseKey())
+                .arg(leaseToken).arg(entry).arg(ttlMillis))
+                .map(r -> r.toLong() == 1L);
+    }
+
+    /** Deletes entries and their fill leases; the keys must share one hash slot (one group). */
+    public Uni<Void> delete(List<CacheKey> keys) {
+        Request del = Request.cmd(Command.DEL);
+        for (CacheKey key : keys) {
+            del.arg(key.redisKey()).arg(key.leaseKey());
+        }
+        return send(del).replaceWithVoid();
+    }
+
+    public Uni<Long> increment(String key) {
+        return send(Request.cmd(Command.INCR).arg(key)).map(Response::toLong);
+    }
+
+    /** The current value of each counter, 0 for those that do not exist. */
+    public Uni<List<Long>> counters(List<String> keys) {
+        Request mget = Request.cmd(Command.MGET);
+        keys.forEach(mget::arg);
+        return send(mget).map(r -> {
+            List<Long> values = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                Response v = r.get(i);
+                values.add(v == null ? 0L : Long.parseLong(v.toString()));
+            }
+            return values;
+        });
+    }
+
+    public Uni<Response> publish(String channel, String message) {
+        return send(Request.cmd(Command.PUBLISH).arg(channel).arg(message));
+    }
+
+    /** One command, bounded by the timeout and guarded by the circuit breaker. */
+    public Uni<Response> send(Request request) {
+        return Uni.createFrom().deferred(() -> {
+            if (!breaker.allow()) {
+                return Uni.createFrom().failure(new RedisUnavailable("circuit open", null));
+            }
+            long start = System.nanoTime();
+            commands.incrementAndGet();
+            return redis.send(request)
+                    .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Redis did not answer in " + timeout))
+                    .onItemOrFailure().invoke((item, failure) -> {
+                        if (failure == null || isCommandError(failure)) {
+                            breaker.onSuccess();
+                            roundTripNanos.set(System.nanoTime() - start);
+                        } else {
+                            failures.incrementAndGet();
+                            breaker.onFailure();
+                        }
+                    })
+                    .onFailure(f -> !isCommandError(f)).transform(f -> new RedisUnavailable(f.toString(), f));
+        });
+    }
+
+    private Uni<Response> script(String sha, String body, List<String> keys, List<String> args) {
+        return withScriptFallback(evalRequest(Command.EVALSHA, sha, keys, args),
+                () -> evalRequest(Command.EVAL, body, keys, args));
+    }
+
+    /** EVALSHA, and EVAL once when Redis does not know the script yet (restarted, flushed). */
+    private Uni<Response> withScriptFallback(Request evalsha, java.util.function.Supplier<Request> eval) {
+        return send(evalsha).onFailure(f -> String.valueOf(f.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(() -> send(eval.get()));
+    }
+
+    private static Request evalRequest(Command command, String script, List<String> keys, List<String> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        keys.forEach(request::arg);
+        args.forEach(request::arg);
+        return request;
+    }
+
+    /** An error reply (NOSCRIPT, WRONGTYPE, ...) means Redis is up: it does not count against the circuit. */
+    private static boolean isCommandError(Throwable failure) {
+        return failure instanceof io.vertx.redis.client.impl.types.ErrorType;
+    }
+
+    public long commands() {
+        return commands.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public long lastRoundTripNanos() {
+        return roundTripNanos.get();
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.scenecache.cache.internal;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheHeaders;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheOutcome;
+import dev.scenecache.common.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The read path: L1, then Redis, then the source, with one load per key and instance at a time.
+ *
+ * <pre>
+ * caching off            -> source                                   BYPASS
+ * L1 usable and holds it -> L1                                       HIT L1
+ * Redis usable           -> read script: current entry               HIT L2   (then into L1)
+ *                                        none: lease taken -> source MISS     (fill with the lease, into L1)
+ * Redis failing/unusable -> source                                   BYPASS   (nothing stored anywhere)
+ * </pre>
+ */
+@ApplicationScoped
+public class TwoTierCache {
+
+    private static final Logger LOG = Logger.getLogger(TwoTierCache.class);
+
+    /** How a cache stores its values: the codec, the TTL, and whether a 404 is cached. */
+    public record Spec(String cache, ValueCodec codec, long ttlMillis, boolean negative) {}
+
+    /** Turns a cached method's values into entry payloads and back; null from decode means a miss. */
+    public interface ValueCodec {
+        byte[] encode(Object value) throws Exception;
+
+        Object decode(byte[] payload) throws Exception;
+    }
+
+    private record Result(Object value, ProblemException notFound, CacheOutcome outcome) {}
+
+    private final L1Tier l1;
+    private final RedisTier l2;
+    private final Coherence coherence;
+    private final CacheStats stats;
+    private final CacheConfig config;
+    private final Map<CacheKey, Uni<Result>> inFlight = new ConcurrentHashMap<>();
+
+    public TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config) {
+        this.l1 = l1;
+        this.l2 = l2;
+        this.coherence = coherence;
+        this.stats = stats;
+        this.config = config;
+    }
+
+    public Uni<Object> read(CacheKey key, Spec spec, Supplier<Uni<Object>> source) {
+        Context context = Vertx.currentContext();
+        CacheStats.Counters counters = stats.of(spec.cache());
+        if (!coherence.enabled()) {
+            counters.bypasses.increment();
+            CacheHeaders.record(context, CacheOutcome.BYPASS);
+            return source.get();
+        }
+        if (coherence.l1Usable()) {
+            L1Tier.Entry entry = l1.get(key);
+            if (entry != null) {
+                counters.l1Hits.increment();
+                CacheHeaders.record(context, CacheOutcome.HIT_L1);
+                return entry.negative()
+                        ? Uni.createFrom().failure(notFound(entry.detail()))
+                        : Uni.createFrom().item(entry.value());
+            }
+        }
+        Uni<Result> shared = inFlight.computeIfAbsent(key, k -> load(k, spec, source, counters)
+                .onTermination().invoke(() -> inFlight.remove(k))
+                .memoize().indefinitely());
+        return shared.map(result -> {
+            CacheHeaders.record(context, result.outcome());
+            if (result.notFound() != null) {
+                throw result.notFound();
+            }
+            return result.value();
+        });
+    }
+
+    private Uni<Result> load(CacheKey key, Spec spec, Supplier<Uni<Object>> source, CacheStats.Counters counters) {
+        long stamp = l1.stamp();
+        if (!coherence.l2Usable()) {
+            counters.bypasses.increment();
+            return fromSource(source, counters, CacheOutcome.BYPASS);
+        }
+        long cacheGeneration = coherence.cacheGeneration(spec.cache());
+        String lease = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
+        return l2.read(key, cacheGeneration, lease)
+                .onFailure().recoverWithItem(failure -> {
+                    counters.errors.increment();
+                    LOG.debugf("Redis read of [%s] failed: [%s]", key.redisKey(), failure.toString());
+                    return null;
+                })
+                .chain(read -> {
+                    if (read == null) {
+                        counters.bypasses.increment();
+                        return fromSource(source, counters, CacheOutcome.BYPASS);
+                    }
+                    if (read.hit()) {
+                        Result hit = decode(read.value(), spec, cacheGeneration);
+                        if (hit != null) {
+                            counters.l2Hits.increment();
+                            keepInL1(key, hit, read.value().length, stamp);
+                            return Uni.createFrom().item(hit);
+                        }
+                        // Not decodable (another format, garbage): a miss; no lease, so nothing is filled.
+                    }
+                    counters.misses.increment();
+                    return fromSource(source, counters, CacheOutcome.MISS)
+                            .invoke(result -> store(key, spec, result, cacheGeneration, read, lease, stamp, counters));
+                });
+    }
+
+    private Uni<Result> fromSource(Supplier<Uni<Object>> source, CacheStats.Counters counters, CacheOutcome outcome) {
+        long start = System.nanoTime();
+        return Uni.createFrom().deferred(source::get)
+                .map(value -> new Result(value, null, outcome))
+                .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
+                .onTermination().invoke(() -> {
+                    counters.loads.increment();
+                    counters.loadNanos.add(System.nanoTime() - start);
+                });
+    }
+
+    /** Fills Redis (in the background: the caller does not wait) and L1 with a freshly loaded result. */
+    private void store(CacheKey key, Spec spec, Result result, long cacheGeneration, RedisTier.ReadResult read,
+            String lease, long stamp, CacheStats.Counters counters) {
+        boolean negative = result.notFound() != null;
+        if (negative && !spec.negative()) {
+            return;
+        }
+        byte[] payload;
+        try {
+            payload = negative
+                    ? result.notFound().getMessage().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : spec.codec().encode(result.value());
+        } catch (Exception e) {
+            counters.errors.increment();
+            LOG.warnf("Cannot encode a value of [%s]: [%s]", spec.cache(), e.toString());
+            return;
+        }
+        if (payload.length > config.maxEntryBytes()) {
+            counters.tooLarge.increment();
+            return;
+        }
+        keepInL1(key, result, payload.length, stamp);
+        if (!read.hit()) {
+            byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
+                    config.compressAboveBytes());
+            long ttl = negative ? config.negativeTtl().toMillis() : jitter(spec.ttlMillis());
+            l2.fill(key, lease, entry, ttl).subscribe().with(
+                    landed -> (landed ? counters.puts : counters.fillsRejected).increment(),
+                    failure -> counters.errors.increment());
+        }
+    }
+
+    private void keepInL1(CacheKey key, Result result, int weight, long stamp) {
+        if (coherence.l1Usable()) {
+            l1.putIfUnchanged(key, new L1Tier.Entry(result.value(), result.notFound() != null,
+                    result.notFound() == null ? null : result.notFound().getMessage(), weight), stamp);
+        }
+    }
+
+    private Result decode(byte[] bytes, Spec spec, long cacheGeneration) {
+        EntryCodec.Decoded entry = EntryCodec.decode(bytes, config.maxEntryBytes());
+        if (entry == null || entry.cacheGeneration() != cacheGeneration) {
+            return null;
+        }
+        if (entry.negative()) {
+            return new Result(null, notFound(new String(entry.payload(), java.nio.charset.StandardCharsets.UTF_8)),
+                    CacheOutcome.HIT_L2);
+        }
+        try {
+            Object value = spec.codec().decode(entry.payload());
+            return value == null ? null : new Result(value, null, CacheOutcome.HIT_L2);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private long jitter(long ttlMillis) {
+        double spread = config.ttlJitter();
+        double factor = 1 + spread * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Math.max(1, Math.round(ttlMillis * factor));
+    }
+
+    private static boolean isNotFound(Throwable failure) {
+        return failure instanceof ProblemException p && p.status() == 404;
+    }
+
+    private static ProblemException notFound(String detail) {
+        return new ProblemException(404, dev.scenecache.common.Problems.NOT_FOUND, "Not found", detail,
+                java.util.List.of());
+    }
+}

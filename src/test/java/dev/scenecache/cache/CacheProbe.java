@@ -1,0 +1,52 @@
+package dev.scenecache.cache;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A cached source that tests control: its values, how often it was called, and a gate that holds a
+ * load after it has read its value and before it returns, to force the fill/invalidate race.
+ * (Tests reach it through its CDI proxy, so everything goes through methods, not fields.)
+ */
+@ApplicationScoped
+public class CacheProbe {
+
+    private final Map<UUID, String> values = new ConcurrentHashMap<>();
+    private final AtomicInteger loads = new AtomicInteger();
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> loading = new CompletableFuture<>();
+
+    @CacheRead(cache = CacheNames.SCENE)
+    public Uni<JsonDocument> read(@CacheGroup("p") UUID group, @CacheId UUID id) {
+        loads.incrementAndGet();
+        String value = values.get(id);
+        loading.complete(null);
+        return Uni.createFrom().completionStage(gate)
+                .map(x -> new JsonDocument(value.getBytes(StandardCharsets.UTF_8), 1));
+    }
+
+    public void put(UUID id, String json) {
+        values.put(id, json);
+    }
+
+    public int loads() {
+        return loads.get();
+    }
+
+    /** The next loads wait, after reading their value, until {@link #release()}. */
+    public CompletableFuture<Void> hold() {
+        gate = new CompletableFuture<>();
+        loading = new CompletableFuture<>();
+        return loading;
+    }
+
+    public void release() {
+        gate.complete(null);
+    }
+}

@@ -1,0 +1,327 @@
+package dev.scenecache.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.RedisProbe;
+import dev.scenecache.testing.Sql;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestServers.class)
+class CacheTest {
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Inject
+    Coherence coherence;
+
+    @Inject
+    CacheProbe probe;
+
+    @Inject
+    CacheInvalidator invalidator;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    RedisProbe redis;
+
+    @BeforeEach
+    void cacheReady() {
+        redis = new RedisProbe();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    private static Response get(String path, Object... params) {
+        return given().get(path, params).then().statusCode(200).extract().response();
+    }
+
+    @Test
+    void shouldMissThenHitEachCacheWithoutTouchingTheDatabase() {
+        String project = Api.createProject("Cached");
+        String scene = Api.createScene(project, "Hot");
+        String user = "cache_user_" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(Map.of("preferences", Map.of("theme", "dark")))
+                .put("/users/{u}/preferences", user).then().statusCode(200);
+
+        record Read(String path, Object[] params, String table) {}
+        List<Read> reads = List.of(
+                new Read("/projects/{p}", new Object[] {project}, "project"),
+                new Read("/projects/{p}/scenes/{s}", new Object[] {project, scene}, "scene"),
+                new Read("/projects/{p}/scenes", new Object[] {project}, "scene"),
+                new Read("/users/{u}/preferences", new Object[] {user}, "user_preferences"));
+        for (Read read : reads) {
+            // Action: first read. Expected: MISS, loaded from PostgreSQL.
+            long before = Sql.statementsOn(read.table());
+            Response miss = get(read.path(), read.params());
+            assertThat(miss.header("X-Cache")).as(read.path()).isEqualTo("MISS");
+            assertThat(Sql.statementsOn(read.table())).as(read.path()).isGreaterThan(before);
+
+            // Action: read again. Expected: HIT from L1, the same body, no statement on the table.
+            long afterMiss = Sql.statementsOn(read.table());
+            Response hit = get(read.path(), read.params());
+            assertThat(hit.header("X-Cache")).as(read.path()).isEqualTo("HIT");
+            assertThat(hit.header("X-Cache-Tier")).as(read.path()).isEqualTo("L1");
+            assertThat(hit.asString()).isEqualTo(miss.asString());
+            assertThat(hit.header("ETag")).isEqualTo(miss.header("ETag"));
+            assertThat(Sql.statementsOn(read.table())).as(read.path()).isEqualTo(afterMiss);
+        }
+        // The project's keys share one hash tag, found with SCAN.
+        assertThat(redis.scan("sc:{p:" + project + "}:*"))
+                .contains("sc:{p:" + project + "}:project", "sc:{p:" + project + "}:scene-list",
+                        "sc:{p:" + project + "}:scene:" + scene);
+    }
+
+    @Test
+    void shouldServeL2HitWhenL1HasBeenDroppedByAnotherInstance() {
+        String project = Api.createProject("Shared");
+        String scene = Api.createScene(project, "Across");
+        get("/projects/{p}/scenes/{s}", project, scene);
+        assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L1");
+
+        // Action: another instance ("other") publishes an invalidation of the scene, as its writes do.
+        // Expected: this instance drops its L1 copy and acknowledges on the other's channel; the next
+        // read is a hit from Redis (the simulated message did not delete the Redis key).
+        redis.call("PUBLISH", "sc:inv", "other\t1\nk\tscene\tp:" + project + "\t" + scene);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L2"));
+        assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L1");
+    }
+
+    @Test
+    void shouldServeFreshValuesAfterEveryWrite() {
+        String project = Api.createProject("Fresh");
+        String scene = Api.createScene(project, "Before");
+        get("/projects/{p}/scenes/{s}", project, scene);
+        get("/projects/{p}/scenes", project);
+        get("/projects/{p}", project);
+
+        // Action: update the scene. Expected: scene and scene list are reloaded with the new name.
+        given().contentType(ContentType.JSON).body(Map.of("name", "After"))
+                .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
+        Response fresh = get("/projects/{p}/scenes/{s}", project, scene);
+        assertThat(fresh.header("X-Cache")).isEqualTo("MISS");
+        assertThat(fresh.<String>path("name")).isEqualTo("After");
+        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("name")).containsExactly("After");
+        // The project itself was not touched by a scene write: still a hit.
+        assertThat(get("/projects/{p}", project).header("X-Cache")).isEqualTo("HIT");
+
+        // Action: add a scene. Expected: the list shows it at once.
+        String second = Api.createScene(project, "Second");
+        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("id")).containsExactly(scene, second);
+
+        // Action: rename the project. Expected: the project is reloaded.
+        given().contentType(ContentType.JSON).body(Map.of("name", "Renamed"))
+                .patch("/projects/{p}", project).then().statusCode(200);
+        assertThat(get("/projects/{p}", project).<String>path("name")).isEqualTo("Renamed");
+
+        // Action: delete a scene. Expected: 404 for it, the list without it.
+        given().delete("/projects/{p}/scenes/{s}", project, second).then().statusCode(204);
+        given().get("/projects/{p}/scenes/{s}", project, second).then().statusCode(404);
+        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("id")).containsExactly(scene);
+    }
+
+    @Test
+    void shouldDropTheWholeProjectInOneStepOnDelete() {
+        String project = Api.createProject("Gone");
+        String scene = Api.createScene(project, "With it");
+        get("/projects/{p}", project);
+        get("/projects/{p}/scenes", project);
+        get("/projects/{p}/scenes/{s}", project, scene);
+        long commandsBefore = redis.commandsProcessed();
+
+        given().delete("/projects/{p}", project).then().statusCode(204);
+
+        // One generation counter moved on; the entries are unreachable without being scanned.
+        assertThat(redis.call("GET", "sc:{p:" + project + "}:g").toLong()).isEqualTo(1L);
+        given().get("/projects/{p}", project).then().statusCode(404);
+        given().get("/projects/{p}/scenes", project).then().statusCode(404);
+        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(404);
+        assertThat(redis.commandsProcessed() - commandsBefore).isLessThan(40);
+    }
+
+    @Test
+    void shouldCacheNotFoundBrieflyAndDropItOnCreate() {
+        String user = "neg_" + UUID.randomUUID().toString().substring(0, 8);
+        given().get("/users/{u}/preferences", user).then().statusCode(404).header("X-Cache", "MISS");
+        given().get("/users/{u}/preferences", user).then().statusCode(404).header("X-Cache", "HIT");
+        long ttl = redis.call("PTTL", "sc:{u:" + user + "}:preferences").toLong();
+        assertThat(ttl).isBetween(1L, 30_000L);
+
+        given().contentType(ContentType.JSON).body(Map.of("preferences", Map.of("a", 1)))
+                .put("/users/{u}/preferences", user).then().statusCode(200);
+        given().get("/users/{u}/preferences", user).then().statusCode(200).header("X-Cache", "MISS")
+                .body("preferences.a", equalTo(1));
+    }
+
+    @Test
+    void shouldSpreadTtlsAroundTheConfiguredValue() {
+        String project = Api.createProject("Jitter");
+        List<Long> ttls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String scene = Api.createScene(project, "S" + i);
+            get("/projects/{p}/scenes/{s}", project, scene);
+            String key = "sc:{p:" + project + "}:scene:" + scene;
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("EXISTS", key).toLong() == 1L);
+            ttls.add(redis.call("PTTL", key).toLong());
+        }
+        assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(3_240_000L - 1000, 3_960_000L));
+        assertThat(ttls.stream().distinct().count()).isGreaterThan(10);
+    }
+
+    @Test
+    void shouldTreatGarbageInRedisAsAMiss() {
+        String project = Api.createProject("Garbage");
+        String scene = Api.createScene(project, "Clean");
+        String key = "sc:{p:" + project + "}:scene:" + scene;
+        for (String garbage : List.of("not an entry", "1j0000000000000000000000000000000{broken json",
+                "9" + "x".repeat(60))) {
+            redis.call("SET", key, garbage);
+            coherence.setEnabled(false);
+            coherence.setEnabled(true);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable());
+            Response response = get("/projects/{p}/scenes/{s}", project, scene);
+            assertThat(response.header("X-Cache")).isEqualTo("MISS");
+            assertThat(response.<String>path("name")).isEqualTo("Clean");
+            // The miss filled the key again with a real entry.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                    redis.call("GET", key).toString().startsWith("1j"));
+        }
+    }
+
+    @Test
+    void shouldNeverLetARacingFillPutTheOldValueBack() throws Exception {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        int loadsBefore = probe.loads();
+        probe.put(id, "\"old\"");
+        CompletableFuture<Void> loading = probe.hold();
+
+        // Action: a read misses, takes the fill lease, reads "old" from the source and is held there.
+        CompletableFuture<JsonDocument> racing = probe.read(group, id).subscribeAsCompletionStage();
+        loading.get();
+        // Action: meanwhile the source changes and the write's invalidation completes.
+        probe.put(id, "\"new\"");
+        invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
+        // Action: the held read goes on and tries to fill both tiers with "old".
+        probe.release();
+        assertThat(racing.get().text()).isEqualTo("\"old\"");
+
+        // Expected: neither tier kept "old": Redis has no entry, and the next read loads "new".
+        Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(redis.call("EXISTS", key.redisKey()).toLong()).isZero());
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"new\"");
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"new\"");
+        assertThat(probe.loads() - loadsBefore).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLoadOnceFor50ConcurrentMissesOfOneKey() throws Exception {
+        String project = Api.createProject("Stampede");
+        String scene = Api.createScene(project, "Cold");
+        long before = Sql.statementsOn("scene");
+        HttpClient client = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/projects/" + project + "/scenes/" + scene);
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            responses.add(client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var response : responses) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+            assertThat(response.get().body()).contains("\"name\":\"Cold\"");
+        }
+        assertThat(Sql.statementsOn("scene") - before).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotCacheAValueOverTheSizeLimit() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        probe.put(id, "\"" + "x".repeat(1024 * 1024 + 1) + "\"");
+        int loads = probe.loads();
+        probe.read(group, id).await().atMost(Duration.ofSeconds(5));
+        probe.read(group, id).await().atMost(Duration.ofSeconds(5));
+        assertThat(probe.loads() - loads).isEqualTo(2);
+        // Only the fill lease of the miss is there (it expires by itself); no entry.
+        assertThat(redis.scan("sc:{p:" + group + "}:*")).allSatisfy(k -> assertThat(k).endsWith(":l"));
+    }
+
+    @Test
+    void shouldCompressLargeValuesInRedis() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        String big = "\"" + "scene code ".repeat(2000) + "\"";
+        probe.put(id, big);
+        probe.read(group, id).await().atMost(Duration.ofSeconds(5));
+        String key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString()).redisKey();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("EXISTS", key).toLong() == 1L);
+        byte[] stored = redis.call("GET", key).toBytes();
+        assertThat((char) stored[1]).isEqualTo('z');
+        assertThat(stored.length).isLessThan(big.length() / 4);
+        coherence.setEnabled(false);
+        coherence.setEnabled(true);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l2Usable());
+        assertThat(new String(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).json(),
+                StandardCharsets.UTF_8)).isEqualTo(big);
+    }
+
+    @Test
+    void shouldMakeNoRedisCallsWhileSwitchedOff() {
+        String project = Api.createProject("Switch");
+        String scene = Api.createScene(project, "Off");
+        get("/projects/{p}/scenes/{s}", project, scene);
+        coherence.setEnabled(false);
+        try {
+            long before = redis.commandsProcessed();
+            for (int i = 0; i < 10; i++) {
+                given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                        .header("X-Cache", "BYPASS").header("X-Cache-Tier", nullValue());
+            }
+            given().contentType(ContentType.JSON).body(Map.of("name", "Changed while off"))
+                    .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
+            // Only the INFO of this test itself.
+            assertThat(redis.commandsProcessed() - before).isEqualTo(1);
+        } finally {
+            coherence.setEnabled(true);
+        }
+        // Switched on again: the write made while off is not hidden by the old Redis entry.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l2Usable());
+        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                .body("name", equalTo("Changed while off"));
+    }
+}

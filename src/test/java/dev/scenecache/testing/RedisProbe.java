@@ -1,0 +1,58 @@
+package dev.scenecache.testing;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain Redis client for tests: looks at keys (with SCAN), writes garbage, counts commands. */
+public final class RedisProbe implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Redis redis = Redis.createClient(vertx, TestServers.redis().url());
+
+    public Response call(String command, Object... args) {
+        Request request = Request.cmd(Command.create(command));
+        for (Object arg : args) {
+            if (arg instanceof byte[] bytes) {
+                request.arg(bytes);
+            } else {
+                request.arg(String.valueOf(arg));
+            }
+        }
+        return redis.send(request).await().atMost(Duration.ofSeconds(5));
+    }
+
+    /** Every key matching the pattern, found with SCAN (never KEYS). */
+    public List<String> scan(String pattern) {
+        List<String> keys = new ArrayList<>();
+        String cursor = "0";
+        do {
+            Response page = call("SCAN", cursor, "MATCH", pattern, "COUNT", 1000);
+            cursor = page.get(0).toString();
+            page.get(1).forEach(k -> keys.add(k.toString()));
+        } while (!cursor.equals("0"));
+        return keys;
+    }
+
+    /** Commands the server has processed since it started (this call included). */
+    public long commandsProcessed() {
+        String info = call("INFO", "stats").toString();
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no total_commands_processed in INFO");
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+        vertx.closeAndAwait();
+    }
+}
