@@ -1,0 +1,50 @@
+package dev.scenecache.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.RedisProbe;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code CACHE_ENABLED=false} at start: every read goes to PostgreSQL, and Redis hears nothing. */
+@QuarkusTest
+@QuarkusTestResource(TestServers.class)
+@TestProfile(CacheDisabledTest.Disabled.class)
+class CacheDisabledTest {
+
+    public static class Disabled implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("cache.enabled", "false");
+        }
+    }
+
+    @Inject
+    Coherence coherence;
+
+    @Test
+    void shouldBypassTheCacheWithoutAnyRedisCall() {
+        try (RedisProbe redis = new RedisProbe()) {
+            String project = Api.createProject("Uncached");
+            String scene = Api.createScene(project, "Direct");
+            long before = redis.commandsProcessed();
+            for (int i = 0; i < 5; i++) {
+                given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                        .header("X-Cache", "BYPASS");
+                given().get("/projects/{p}", project).then().statusCode(200).header("X-Cache", "BYPASS");
+            }
+            Api.createScene(project, "Another");
+            assertThat(redis.commandsProcessed() - before).as("only the INFO of this test").isEqualTo(1);
+            assertThat(coherence.subscribed()).isFalse();
+        }
+    }
+}

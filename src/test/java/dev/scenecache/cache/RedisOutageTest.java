@@ -1,0 +1,80 @@
+package dev.scenecache.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.RedisProbe;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestServers.class)
+class RedisOutageTest {
+
+    /** The Redis timeout (150 ms) plus a generous bound for PostgreSQL on a busy 2-core machine. */
+    private static final long MAX_MILLIS = 150 + 850;
+
+    @Inject
+    Coherence coherence;
+
+    @Test
+    void shouldAnswerFromPostgresWhileRedisIsDownAndHitAgainWhenItIsBack() {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
+        String project = Api.createProject("Outage");
+        String scene = Api.createScene(project, "Steady");
+        read(project, scene);
+        assertThat(read(project, scene).header("X-Cache")).isEqualTo("HIT");
+
+        // Action: Redis dies. Expected: every read answers 200 with the right data, BYPASS, quickly.
+        TestServers.redis().stop();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !coherence.l1Usable());
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                Response response = read(project, scene);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(response.header("X-Cache")).isEqualTo("BYPASS");
+                assertThat(response.<String>path("name")).isEqualTo(i < 10 ? "Steady" : "Renamed in the dark");
+                assertThat(millis).as("request %s took %s ms", i, millis).isLessThan(MAX_MILLIS);
+                if (i == 9) {
+                    // A write while Redis is down succeeds, and is served at once.
+                    given().contentType(ContentType.JSON).body(Map.of("name", "Renamed in the dark"))
+                            .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
+                }
+            }
+        } finally {
+            TestServers.redis().start();
+        }
+
+        // Action: Redis is back (empty). Expected: hits again without a restart, and never the old name.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Response response = read(project, scene);
+            assertThat(response.<String>path("name")).isEqualTo("Renamed in the dark");
+            assertThat(response.header("X-Cache")).isEqualTo("HIT");
+        });
+    }
+
+    @Test
+    void shouldApplyMemorySettingsToRedisAtStart() {
+        try (RedisProbe redis = new RedisProbe()) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(redis.call("CONFIG", "GET", "maxmemory").get("maxmemory").toLong()).isEqualTo(300L * 1024 * 1024);
+                assertThat(redis.call("CONFIG", "GET", "maxmemory-policy").get("maxmemory-policy").toString()).isEqualTo("allkeys-lfu");
+            });
+        }
+    }
+
+    private static Response read(String project, String scene) {
+        return given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).extract().response();
+    }
+}
