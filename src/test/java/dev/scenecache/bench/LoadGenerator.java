@@ -1,0 +1,253 @@
+package dev.scenecache.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An HTTP load generator on one Vert.x event loop, with HdrHistogram latencies.
+ *
+ * <ul>
+ *   <li>{@link #closedLoop}: {@code connections} clients, each sending its next request when the last
+ *       one answered: the saturation throughput.</li>
+ *   <li>{@link #openLoop}: requests at a fixed rate whatever the answers; latency counts from the time
+ *       a request was due, so queueing is not hidden (no coordinated omission).</li>
+ * </ul>
+ *
+ * Reads pick scenes from a Zipf distribution; a share of requests are writes (PATCH of the scene's
+ * name). A read sent after a write to its scene was acknowledged must show that write's version or a
+ * later one; otherwise it counts as stale.
+ */
+final class LoadGenerator implements AutoCloseable {
+
+    record Target(String project, String scene) {}
+
+    record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
+            long misses, long bypasses, long stale, Histogram latency, Histogram writeLatency) {
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double hitRate() {
+            long reads = hits + misses;
+            return reads == 0 ? 0 : 100.0 * hits / reads;
+        }
+
+        double millis(double percentile) {
+            return latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    private final HttpClient client;
+    private final List<Target> targets;
+    private final Zipf zipf;
+    private final double writeShare;
+    private final String fixedPath;
+    private final long[] lastAcked;
+    private final SplittableRandom random = new SplittableRandom(42);
+    private long writeSeq;
+
+    LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
+        this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        this.targets = targets;
+        this.zipf = new Zipf(targets.size(), zipfS, 7);
+        this.writeShare = writeShare;
+        this.fixedPath = fixedPath;
+        this.lastAcked = new long[targets.size()];
+        java.util.Arrays.fill(lastAcked, -1);
+    }
+
+    private final class Run {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
+        final Histogram writeLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
+        long requests, errors, hits, l1Hits, misses, bypasses, stale;
+        final long deadline;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        int inFlight;
+
+        Run(long deadline) {
+            this.deadline = deadline;
+        }
+
+        /** Sends one request; {@code dueNanos} is when it should have been sent. */
+        void send(long dueNanos, Runnable next) {
+            inFlight++;
+            int index = zipf.next();
+            Target target = targets.get(index);
+            boolean write = fixedPath == null && random.nextDouble() < writeShare;
+            RequestOptions options = new RequestOptions()
+                    .setURI(fixedPath != null ? fixedPath : "/projects/" + target.project() + "/scenes/" + target.scene());
+            Buffer body = null;
+            long seq = -1;
+            if (write) {
+                seq = ++writeSeq;
+                options.setMethod(HttpMethod.PATCH).putHeader("Content-Type", "application/json");
+                body = Buffer.buffer("{\"name\":\"w" + seq + "\"}");
+            } else {
+                options.setMethod(HttpMethod.GET);
+            }
+            long expected = lastAcked[index];
+            long writeSeqFinal = seq;
+            Buffer payload = body;
+            client.request(options)
+                    .compose(req -> payload == null ? req.send() : req.send(payload))
+                    .compose(resp -> resp.body().map(b -> {
+                        if (resp.statusCode() != 200) {
+                            errors++;
+                        } else if (writeSeqFinal >= 0) {
+                            lastAcked[index] = Math.max(lastAcked[index], version(b));
+                        } else if (fixedPath == null) {
+                            String xcache = resp.getHeader("X-Cache");
+                            if ("HIT".equals(xcache)) {
+                                hits++;
+                                if ("L1".equals(resp.getHeader("X-Cache-Tier"))) {
+                                    l1Hits++;
+                                }
+                            } else if ("MISS".equals(xcache)) {
+                                misses++;
+                            } else {
+                                bypasses++;
+                            }
+                            if (version(b) < expected) {
+                                stale++;
+                            }
+                        }
+                        return b;
+                    }))
+                    .onComplete(ar -> {
+                        inFlight--;
+                        if (ar.failed()) {
+                            errors++;
+                        }
+                        requests++;
+                        long micros = Math.max(1, (System.nanoTime() - dueNanos) / 1000);
+                        latency.recordValue(micros);
+                        if (writeSeqFinal >= 0) {
+                            writeLatency.recordValue(micros);
+                        }
+                        next.run();
+                        if (System.nanoTime() >= deadline && inFlight == 0) {
+                            done.complete(null);
+                        }
+                    });
+        }
+    }
+
+    /** The {@code version} of a scene body (the last field the API writes). */
+    private static long version(Buffer body) {
+        String text = body.toString();
+        int at = text.lastIndexOf("\"version\":");
+        if (at < 0) {
+            return -1;
+        }
+        int start = at + 10;
+        int end = start;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(text.substring(start, end));
+    }
+
+    Result closedLoop(String variant, int connections, double seconds) throws Exception {
+        long start = System.nanoTime();
+        Run run = new Run(start + (long) (seconds * 1e9));
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < connections; i++) {
+                loop(run);
+            }
+        });
+        run.done.get((long) seconds + 60, TimeUnit.SECONDS);
+        return result(variant, "closed x" + connections, run, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void loop(Run run) {
+        if (System.nanoTime() < run.deadline) {
+            run.send(System.nanoTime(), () -> loop(run));
+        }
+    }
+
+    Result openLoop(String variant, double rate, double seconds) throws Exception {
+        long start = System.nanoTime();
+        Run run = new Run(start + (long) (seconds * 1e9));
+        long intervalNanos = (long) (1e9 / rate);
+        vertx.runOnContext(v -> {
+            long[] sent = {0};
+            vertx.setPeriodic(1, id -> {
+                long now = System.nanoTime();
+                if (now >= run.deadline) {
+                    vertx.cancelTimer(id);
+                    if (run.inFlight == 0) {
+                        run.done.complete(null);
+                    }
+                    return;
+                }
+                while (start + sent[0] * intervalNanos <= now) {
+                    run.send(start + sent[0] * intervalNanos, () -> {});
+                    sent[0]++;
+                }
+            });
+        });
+        run.done.get((long) seconds + 60, TimeUnit.SECONDS);
+        return result(variant, String.format("open %.0f/s", rate), run, (System.nanoTime() - start) / 1e9);
+    }
+
+    private Result result(String variant, String mode, Run run, double elapsed) {
+        return new Result(variant, mode, elapsed, run.requests, run.errors, run.hits, run.l1Hits, run.misses,
+                run.bypasses, run.stale, run.latency, run.writeLatency);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close();
+    }
+
+    /** Zipf-distributed ranks over n items (rank 0 hottest), mapped to a fixed random permutation. */
+    static final class Zipf {
+        private final double[] cdf;
+        private final int[] permutation;
+        private final SplittableRandom random;
+
+        Zipf(int n, double s, long seed) {
+            cdf = new double[n];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += 1 / Math.pow(i + 1, s);
+                cdf[i] = sum;
+            }
+            for (int i = 0; i < n; i++) {
+                cdf[i] /= sum;
+            }
+            random = new SplittableRandom(seed);
+            permutation = new int[n];
+            for (int i = 0; i < n; i++) {
+                permutation[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = permutation[i];
+                permutation[i] = permutation[j];
+                permutation[j] = t;
+            }
+        }
+
+        int next() {
+            int rank = java.util.Arrays.binarySearch(cdf, random.nextDouble());
+            rank = rank < 0 ? -rank - 1 : rank;
+            return permutation[Math.min(rank, cdf.length - 1)];
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.scenecache.bench;
+
+import dev.scenecache.testing.PostgresServer;
+import dev.scenecache.testing.RedisTestServer;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
+ * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
+ * 5% writes, in four variants measured one after the other in one run:
+ * (a) the HTTP floor, a constant scene-sized JSON; (b) L1 + L2; (c) L2 only; (d) caching off.
+ * Each variant: saturation throughput (closed loop), then latency at half of (b)'s saturation (open
+ * loop). Also Redis bytes per cached scene against its JSON size. Report in {@code target/bench/}.
+ *
+ * <p>Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (8),
+ * {@code bench.connections} (32), {@code bench.scenes-per-project} (100), {@code bench.projects} (100).
+ */
+public final class SceneReadBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final double WRITES = Double.parseDouble(System.getProperty("bench.writes", "0.05"));
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "20"));
+        double warmup = Double.parseDouble(System.getProperty("bench.warmup", "8"));
+        int connections = Integer.getInteger("bench.connections", 32);
+        int projects = Integer.getInteger("bench.projects", 100);
+        int perProject = Integer.getInteger("bench.scenes-per-project", 100);
+        Path dir = Path.of("target", "bench").toAbsolutePath();
+        deleteTree(dir.resolve("pgdata"));
+        Files.createDirectories(dir);
+
+        PostgresServer pg = PostgresServer.start(dir.resolve("pgdata"), dir.resolve("pg-bin"), 0,
+                Map.of("synchronous_commit", "off", "shared_buffers", "256MB"));
+        RedisTestServer redisServer = RedisTestServer.start(dir.resolve("redis-bin"), 0);
+        Vertx vertx = Vertx.vertx();
+        Redis redis = Redis.createClient(vertx, redisServer.url());
+        try {
+            Map<String, String> base = new HashMap<>();
+            base.put("PG_URL", pg.url());
+            base.put("PG_USER", pg.user());
+            base.put("PG_PASSWORD", "bench");
+            base.put("REDIS_URL", redisServer.url());
+            base.put("BENCH_FLOOR_ENABLED", "true");
+
+            // Seed once, through the API.
+            List<LoadGenerator.Target> targets;
+            long jsonBytes;
+            try (Service service = Service.start(jar, base, dir.resolve("seed.log"))) {
+                say("seeding " + projects * perProject + " scenes");
+                targets = seed(service.port, projects, perProject);
+                jsonBytes = HTTP.send(HttpRequest.newBuilder(service.uri("/projects/" + targets.get(0).project()
+                        + "/scenes/" + targets.get(0).scene())).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+            }
+            say("scene JSON is " + jsonBytes + " bytes");
+            base.put("BENCH_FLOOR_BYTES", Long.toString(jsonBytes));
+            String only = System.getProperty("bench.only", "abcd");
+
+            record Variant(String name, Map<String, String> env, String fixedPath, double writes) {}
+            List<Variant> variants = List.of(
+                    new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0),
+                    new Variant("(b) L1 + L2", Map.of(), null, WRITES),
+                    new Variant("(c) L2 only", Map.of("CACHE_L1_ENABLED", "false"), null, WRITES),
+                    new Variant("(d) cache off", Map.of("CACHE_ENABLED", "false"), null, WRITES));
+
+            List<LoadGenerator.Result> results = new ArrayList<>();
+            Map<String, Double> saturation = new LinkedHashMap<>();
+            long bytesPerScene = -1;
+            long cachedScenes = -1;
+            for (Variant variant : variants) {
+                if (only.indexOf(variant.name().charAt(1)) < 0) {
+                    continue;
+                }
+                send(redis, Request.cmd(Command.FLUSHALL));
+                Map<String, String> env = new HashMap<>(base);
+                env.putAll(variant.env());
+                try (Service service = Service.start(jar, env, dir.resolve(variant.name().substring(1, 2) + ".log"))) {
+                    try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
+                            variant.fixedPath())) {
+                        say(variant.name() + ": warm-up " + warmup + " s");
+                        load.closedLoop(variant.name(), connections, warmup);
+                        LoadGenerator.Result max = load.closedLoop(variant.name(), connections, seconds);
+                        results.add(max);
+                        saturation.put(variant.name(), max.throughput());
+                        print(max);
+                        double rate = saturation.getOrDefault("(b) L1 + L2", max.throughput()) / 2;
+                        LoadGenerator.Result half = load.openLoop(variant.name(), rate, seconds / 2);
+                        results.add(half);
+                        print(half);
+                    }
+                    if (variant.name().startsWith("(b)")) {
+                        // Redis memory of cached scenes: fill every scene once, compare with the empty cache.
+                        send(redis, Request.cmd(Command.FLUSHALL));
+                        long before = usedMemory(redis);
+                        try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)) {
+                            fill.closedLoop("fill", 16, 10);
+                        }
+                        cachedScenes = countKeys(redis, "sc:{p:*}:scene:*");
+                        bytesPerScene = (usedMemory(redis) - before) / Math.max(1, cachedScenes);
+                        say("Redis: " + cachedScenes + " cached scenes, " + bytesPerScene + " bytes each");
+                    }
+                }
+            }
+            String report = report(results, saturation, jsonBytes, bytesPerScene, cachedScenes, connections);
+            Files.writeString(dir.resolve("report.md"), report);
+            System.out.println();
+            System.out.println(report);
+        } finally {
+            redis.close();
+            vertx.closeAndAwait();
+            redisServer.stop();
+            pg.stop();
+        }
+    }
+
+    private static List<LoadGenerator.Target> seed(int port, int projects, int perProject) throws Exception {
+        String tsx = sceneCode();
+        List<LoadGenerator.Target> targets = new ArrayList<>();
+        Pattern id = Pattern.compile("\"id\":\"([^\"]+)\"");
+        for (int p = 0; p < projects; p++) {
+            String project = extract(id, post(port, "/projects", "{\"name\":\"Bench " + p + "\",\"type\":\"marketing\"}"));
+            List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+            for (int s = 0; s < perProject; s++) {
+                String body = "{\"name\":\"Scene " + s + "\",\"type\":\"chart\",\"tsxCode\":" + quote(tsx)
+                        + ",\"props\":{\"title\":\"Revenue " + s + "\",\"values\":[1,2,3,5,8]}}";
+                batch.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/projects/"
+                                + project + "/scenes")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+                if (batch.size() == 20) {
+                    for (var r : batch) {
+                        targets.add(new LoadGenerator.Target(project, extract(id, r.get().body())));
+                    }
+                    batch.clear();
+                }
+            }
+            for (var r : batch) {
+                targets.add(new LoadGenerator.Target(project, extract(id, r.get().body())));
+            }
+        }
+        return targets;
+    }
+
+    /** A typical scene component of about 1.5 KB. */
+    static String sceneCode() {
+        return """
+                import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remotion';
+
+                interface ChartProps { title: string; values: number[]; color?: string }
+
+                export default function RevenueChart({ title, values, color = '#4f46e5' }: ChartProps) {
+                  const frame = useCurrentFrame();
+                  const { fps } = useVideoConfig();
+                  const max = Math.max(...values, 1);
+                  const progress = interpolate(frame, [0, fps], [0, 1], { extrapolateRight: 'clamp' });
+                  return (
+                    <AbsoluteFill style={{ backgroundColor: '#0f172a', padding: 80, fontFamily: 'Inter' }}>
+                      <h1 style={{ color: 'white', fontSize: 72, opacity: progress }}>{title}</h1>
+                      <div style={{ display: 'flex', alignItems: 'flex-end', gap: 24, height: 600 }}>
+                        {values.map((v, i) => (
+                          <div key={i} style={{ width: 80, height: (v / max) * 600 * progress,
+                            backgroundColor: color, borderRadius: 12 }} />
+                        ))}
+                      </div>
+                    </AbsoluteFill>
+                  );
+                }
+                """;
+    }
+
+    private static String report(List<LoadGenerator.Result> results, Map<String, Double> saturation, long jsonBytes,
+            long bytesPerScene, long cachedScenes, int connections) {
+        StringBuilder out = new StringBuilder("# Scene read benchmark\n\n");
+        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, 5%% writes in (b)-(d); "
+                + "machine: %d cores.%n%n", connections, Runtime.getRuntime().availableProcessors()));
+        out.append("| variant | load | req/s | p50 ms | p99 ms | max ms | hit % | L1 hits | errors | stale |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (LoadGenerator.Result r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %d | %d |%n",
+                    r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), r.millis(100), r.hitRate(),
+                    r.l1Hits(), r.errors(), r.stale()));
+        }
+        double a = saturation.getOrDefault("(a) HTTP floor", 0.0);
+        double b = saturation.getOrDefault("(b) L1 + L2", 0.0);
+        double c = saturation.getOrDefault("(c) L2 only", 0.0);
+        double d = saturation.getOrDefault("(d) cache off", 0.0);
+        out.append(String.format(Locale.ROOT, "%nRatios of saturation throughput: (b)/(a) = %.2f (target >= 0.8), "
+                + "(b)/(d) = %.2f (target >= 2), (c)/(d) = %.2f.%n", b / a, b / d, c / d));
+        out.append(String.format(Locale.ROOT, "Redis: %d cached scenes, %d bytes each for a %d-byte JSON: %.2f x "
+                + "(target <= 1.5).%n", cachedScenes, bytesPerScene, jsonBytes, (double) bytesPerScene / jsonBytes));
+        return out.toString();
+    }
+
+    private static void print(LoadGenerator.Result r) {
+        say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, hit %.1f%%, errors %d, stale %d; "
+                + "writes: %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), r.hitRate(), r.errors(), r.stale(),
+                r.writeLatency().getTotalCount(), r.writeLatency().getValueAtPercentile(50) / 1000.0,
+                r.writeLatency().getValueAtPercentile(99) / 1000.0, r.writeLatency().getMaxValue() / 1000.0));
+    }
+
+    private static long usedMemory(Redis redis) {
+        String info = send(redis, Request.cmd(Command.INFO).arg("memory")).toString();
+        Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static long countKeys(Redis redis, String pattern) {
+        long count = 0;
+        String cursor = "0";
+        do {
+            var page = send(redis, Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000));
+            cursor = page.get(0).toString();
+            count += page.get(1).size();
+        } while (!cursor.equals("0"));
+        return count;
+    }
+
+    private static io.vertx.mutiny.redis.client.Response send(Redis redis, Request request) {
+        return redis.send(request).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private static String post(int port, String path, String json) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String extract(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no id in " + text);
+        }
+        return m.group(1);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The packaged service as a child process on a free port. */
+    static final class Service implements AutoCloseable {
+        final Process process;
+        final int port;
+
+        private Service(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Service start(Path jar, Map<String, String> env, Path log) throws Exception {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m"));
+            String jvmArgs = System.getProperty("bench.service-jvm-args", "");
+            if (!jvmArgs.isBlank()) {
+                command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            builder.environment().put("PORT", Integer.toString(port));
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            Service service = new Service(builder.start(), port);
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(service.uri("/q/health/ready"))
+                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            } catch (RuntimeException e) {
+                service.close();
+                throw new IllegalStateException("service did not become ready; see " + log, e);
+            }
+            return service;
+        }
+
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
