@@ -24,8 +24,8 @@ import jakarta.persistence.LockModeType;
  * User preferences in PostgreSQL. A PUT creates or replaces; two concurrent first PUTs of one user race
  * on the primary key, and the loser is retried once as a replace.
  *
- * <p>Cache: {@code preferences} holds each user's JSON (and a brief not-found, which the first PUT
- * drops); every PUT invalidates it after its commit.
+ * <p>Cache: {@code preferences} holds each user's JSON (and a brief not-found); every PUT writes the
+ * new JSON through after its commit.
  */
 @ApplicationScoped
 public class PreferencesService {
@@ -48,20 +48,23 @@ public class PreferencesService {
     public Uni<JsonDocument> findPreferences(@CacheGroup("u") String userId) {
         return UserPreferences.<UserPreferences>findById(userId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Preferences of user", userId))
-                .map(p -> {
-                    try {
-                        return new JsonDocument(mapper.writeValueAsBytes(PreferencesView.of(p)), p.version);
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                .map(p -> encode(PreferencesView.of(p)));
+    }
+
+    private JsonDocument encode(PreferencesView view) {
+        try {
+            return new JsonDocument(mapper.writeValueAsBytes(view), view.version());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Uni<PreferencesView> putPreferences(String userId, ObjectNode preferences, String ifMatch) {
         String json = encode(preferences);
-        return Panache.withTransaction(() -> upsert(userId, json, ifMatch))
-                .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1)
-                .call(() -> invalidator.invalidate(preferencesKey(userId)));
+        return invalidator.begin(CacheNames.userGroup(userId)).chain(cache ->
+                Panache.withTransaction(() -> upsert(userId, json, ifMatch))
+                        .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1)
+                        .call(view -> cache.put(preferencesKey(userId), encode(view)).apply()));
     }
 
     private Uni<PreferencesView> upsert(String userId, String json, String ifMatch) {

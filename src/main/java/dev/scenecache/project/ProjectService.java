@@ -22,9 +22,9 @@ import java.util.UUID;
 /**
  * Projects in PostgreSQL. Deleting a project deletes its scenes (foreign key {@code on delete cascade}).
  *
- * <p>Cache: {@code project} holds each project's JSON (and a brief not-found). Invalidated after the
- * commit of every write: create (drops a cached not-found of the project and its scene list), patch,
- * and delete, which drops the whole project group (project, scene list, scenes) in O(1).
+ * <p>Cache: {@code project} holds each project's JSON (and a brief not-found). After the commit of a
+ * create or patch the new JSON is written through (the create also drops a cached not-found of the
+ * scene list); a delete drops the whole project group (project, scene list, scenes) in O(1).
  */
 @ApplicationScoped
 public class ProjectService {
@@ -46,13 +46,15 @@ public class ProjectService {
     }
 
     public Uni<ProjectView> createProject(ProjectRequests.CreateProject request) {
-        return Panache.withTransaction(() -> insert(request))
-                .call(p -> invalidator.invalidate(projectKey(p.id()), sceneListKey(p.id())));
+        UUID id = UUID.randomUUID();
+        return invalidator.begin(CacheNames.projectGroup(id)).chain(cache ->
+                Panache.withTransaction(() -> insert(id, request))
+                        .call(p -> cache.put(projectKey(id), encode(p)).invalidate(sceneListKey(id)).apply()));
     }
 
-    private Uni<ProjectView> insert(ProjectRequests.CreateProject request) {
+    private Uni<ProjectView> insert(UUID id, ProjectRequests.CreateProject request) {
         Project project = new Project();
-        project.id = UUID.randomUUID();
+        project.id = id;
         project.name = request.name();
         project.type = request.type();
         project.createdAt = Timestamps.now();
@@ -80,8 +82,9 @@ public class ProjectService {
 
     /** Applies the fields the patch has; the version grows only when a value really changes. */
     public Uni<ProjectView> patchProject(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {
-        return Panache.withTransaction(() -> update(id, patch, ifMatch))
-                .call(() -> invalidator.invalidate(projectKey(id)));
+        return invalidator.begin(CacheNames.projectGroup(id)).chain(cache ->
+                Panache.withTransaction(() -> update(id, patch, ifMatch))
+                        .call(p -> cache.put(projectKey(id), encode(p)).apply()));
     }
 
     private Uni<ProjectView> update(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {

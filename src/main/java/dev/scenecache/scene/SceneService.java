@@ -34,8 +34,9 @@ import java.util.UUID;
  * cannot be deleted half-way through the insert.
  *
  * <p>Cache: {@code scene} holds each scene's JSON, {@code scene-list} each project's ordered list;
- * both in the project's group. Every scene write invalidates, after its commit, the scene and its
- * project's list; deleting the project drops the whole group.
+ * both in the project's group. After the commit of a scene write, the scene's new JSON is written
+ * through (a delete leaves a tombstone) and the project's list is invalidated; deleting the project
+ * drops the whole group.
  */
 @ApplicationScoped
 public class SceneService {
@@ -76,8 +77,10 @@ public class SceneService {
     }
 
     public Uni<SceneView> createScene(UUID projectId, SceneRequests.CreateScene request) {
-        return Panache.withTransaction(() -> insert(projectId, request))
-                .call(s -> invalidator.invalidate(sceneKey(projectId, s.id()), ProjectService.sceneListKey(projectId)));
+        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
+                Panache.withTransaction(() -> insert(projectId, request))
+                        .call(s -> cache.put(sceneKey(projectId, s.id()), encode(s, s.version()))
+                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
     }
 
     private Uni<SceneView> insert(UUID projectId, SceneRequests.CreateScene request) {
@@ -109,8 +112,10 @@ public class SceneService {
 
     /** Applies the fields the patch has, after an optional {@code If-Match} check, under a row lock. */
     public Uni<SceneView> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
-        return Panache.withTransaction(() -> update(projectId, sceneId, patch, ifMatch))
-                .call(() -> invalidator.invalidate(sceneKey(projectId, sceneId), ProjectService.sceneListKey(projectId)));
+        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
+                Panache.withTransaction(() -> update(projectId, sceneId, patch, ifMatch))
+                        .call(s -> cache.put(sceneKey(projectId, sceneId), encode(s, s.version()))
+                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
     }
 
     private Uni<SceneView> update(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
@@ -154,8 +159,10 @@ public class SceneService {
     }
 
     public Uni<Void> deleteScene(UUID projectId, UUID sceneId, String ifMatch) {
-        return Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch).flatMap(Scene::delete))
-                .call(() -> invalidator.invalidate(sceneKey(projectId, sceneId), ProjectService.sceneListKey(projectId)));
+        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
+                Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch).flatMap(Scene::delete))
+                        .call(() -> cache.deleted(sceneKey(projectId, sceneId), "Scene [" + sceneId + "] does not exist")
+                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
     }
 
     private JsonDocument encode(Object view, long version) {

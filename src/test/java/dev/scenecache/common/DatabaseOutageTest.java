@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +23,17 @@ class DatabaseOutageTest {
         String project = Api.createProject("Outage");
         String scene = Api.createScene(project, "Survivor");
 
-        // Action: stop PostgreSQL. Expected: reads and writes answer 503 problem+json with Retry-After.
+        // Action: stop PostgreSQL. Expected: what is cached is still served; what is not, and every
+        // write, answers 503 problem+json with Retry-After.
         TestServers.postgres().stop();
         try {
-            given().get("/projects/{p}", project).then().statusCode(503)
+            given().get("/projects/{p}/scenes", project).then().statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", "5")
                     .body("status", equalTo(503));
-            given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(503);
-            given().get("/projects/{p}/scenes", project).then().statusCode(503);
+            given().get("/projects/{p}/scenes/{s}", project, UUID.randomUUID()).then().statusCode(503);
+            given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                    .header("X-Cache", "HIT").body("name", equalTo("Survivor"));
             given().contentType(ContentType.JSON).body(Map.of("name", "n", "type", "t"))
                     .post("/projects").then().statusCode(503);
             given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))

@@ -2,11 +2,9 @@ package dev.scenecache.cache.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheId;
 import dev.scenecache.cache.CacheKey;
-import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
 import dev.scenecache.cache.JsonDocument;
 import io.quarkus.arc.ArcInvocationContext;
@@ -18,7 +16,6 @@ import jakarta.interceptor.InvocationContext;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +36,11 @@ public class CacheReadInterceptor {
 
     private final TwoTierCache cache;
     private final ObjectMapper mapper;
-    private final CacheConfig config;
     private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
 
-    public CacheReadInterceptor(TwoTierCache cache, ObjectMapper mapper, CacheConfig config) {
+    public CacheReadInterceptor(TwoTierCache cache, ObjectMapper mapper) {
         this.cache = cache;
         this.mapper = mapper;
-        this.config = config;
     }
 
     @AroundInvoke
@@ -63,7 +58,7 @@ public class CacheReadInterceptor {
             id.append(args[i]);
         }
         CacheKey key = CacheKey.of(binding.cache(), plan.groupKind() + ":" + args[plan.group()], id.toString());
-        TwoTierCache.Spec spec = new TwoTierCache.Spec(binding.cache(), plan.codec(), ttlMillis(binding.cache()),
+        TwoTierCache.Spec spec = new TwoTierCache.Spec(binding.cache(), plan.codec(), cache.ttlMillis(binding.cache()),
                 binding.negative());
         return cache.read(key, spec, () -> {
             try {
@@ -72,15 +67,6 @@ public class CacheReadInterceptor {
                 return Uni.createFrom().failure(e);
             }
         });
-    }
-
-    private long ttlMillis(String cache) {
-        long seconds = switch (cache) {
-            case CacheNames.DECISION -> config.ttl().ai();
-            case CacheNames.COMPONENT -> config.ttl().components();
-            default -> config.ttl().scenes();
-        };
-        return seconds * 1000;
     }
 
     private Plan plan(Method method) {
@@ -106,30 +92,9 @@ public class CacheReadInterceptor {
         }
         var valueType = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[0];
         TwoTierCache.ValueCodec codec = valueType == JsonDocument.class
-                ? new DocumentCodec()
+                ? DocumentCodec.INSTANCE
                 : new JacksonCodec(mapper, mapper.getTypeFactory().constructType(valueType));
         return new Plan(group, kind, ids.stream().mapToInt(Integer::intValue).toArray(), codec);
-    }
-
-    /** A {@link JsonDocument} as its version (8 bytes) then its JSON bytes, as they are. */
-    static final class DocumentCodec implements TwoTierCache.ValueCodec {
-        @Override
-        public byte[] encode(Object value) {
-            JsonDocument doc = (JsonDocument) value;
-            return ByteBuffer.allocate(8 + doc.json().length).putLong(doc.version()).put(doc.json()).array();
-        }
-
-        @Override
-        public Object decode(byte[] payload) {
-            if (payload.length < 9) {
-                return null;
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(payload);
-            long version = buffer.getLong();
-            byte[] json = new byte[payload.length - 8];
-            buffer.get(json);
-            return new JsonDocument(json, version);
-        }
     }
 
     /** Any other value as compact JSON. */

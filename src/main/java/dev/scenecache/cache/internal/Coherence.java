@@ -161,18 +161,46 @@ public class Coherence {
 
     // --- invalidation ------------------------------------------------------------------------------
 
+    /**
+     * The group's generation now, for write-throughs of a write about to start; -1 when Redis cannot
+     * tell (the write then deletes instead of writing through). Never fails.
+     */
+    public Uni<Long> groupGeneration(String group) {
+        if (!l2Writable()) {
+            return Uni.createFrom().item(-1L);
+        }
+        return tier.counters(List.of(CacheKey.groupGenerationKey(group))).map(g -> g.get(0))
+                .onFailure().recoverWithItem(-1L);
+    }
+
     /** Drops the entries everywhere: Redis, this L1, every other instance's L1. */
     public Uni<Void> invalidateKeys(List<CacheKey> keys) {
+        return write(keys.stream().map(RedisTier.WriteOp::delete).toList());
+    }
+
+    /**
+     * Applies a write's cache operations (write-through puts, deletions) in Redis, one atomic script per
+     * group with the invalidation published by the last one, then waits for every instance to have
+     * dropped the keys from its L1. When Redis cannot take it, the keys are remembered for replay.
+     */
+    public Uni<Void> write(List<RedisTier.WriteOp> ops) {
+        List<CacheKey> keys = ops.stream().map(RedisTier.WriteOp::key).toList();
         keys.forEach(l1::invalidate);
-        List<String> ops = keys.stream().map(k -> "k\t" + k.cache() + "\t" + k.group() + "\t" + k.id()).toList();
+        List<String> messages = keys.stream().map(k -> "k\t" + k.cache() + "\t" + k.group() + "\t" + k.id()).toList();
         if (!l2Writable()) {
-            return remember(ops);
+            return remember(messages);
         }
-        Uni<Void> deletes = Uni.createFrom().voidItem();
-        for (List<CacheKey> group : byGroup(keys)) {
-            deletes = deletes.chain(() -> tier.delete(group));
-        }
-        return deletes.chain(() -> broadcast(ops)).onFailure().recoverWithUni(f -> remember(ops));
+        List<List<RedisTier.WriteOp>> groups = byGroup(ops);
+        return broadcast(messages, (channel, message) -> {
+            Uni<Long> chain = Uni.createFrom().item(0L);
+            for (int i = 0; i < groups.size(); i++) {
+                List<RedisTier.WriteOp> group = groups.get(i);
+                boolean last = i == groups.size() - 1;
+                chain = chain.chain(() -> tier.write(group.get(0).key().group(), group,
+                        last ? channel : null, last ? message : null));
+            }
+            return chain;
+        }).onFailure().recoverWithUni(f -> remember(messages));
     }
 
     /** Drops every entry of a group (a project, a user) in O(1): its generation counter moves on. */
@@ -223,13 +251,21 @@ public class Coherence {
 
     /** Publishes the operations and waits for every receiver's acknowledgement, up to the ack timeout. */
     private Uni<Void> broadcast(List<String> ops) {
+        return broadcast(ops, (channel, message) -> tier.publish(channel, message).map(Response::toLong));
+    }
+
+    /**
+     * Waits for the acknowledgements of a message that {@code publisher} publishes (it answers the
+     * number of receivers). The waiter is registered first: acknowledgements may overtake the answer.
+     */
+    private Uni<Void> broadcast(List<String> ops, java.util.function.BiFunction<String, String, Uni<Long>> publisher) {
         long seq = sequence.incrementAndGet();
         AckWaiter waiter = new AckWaiter();
         waiters.put(seq, waiter);
         String message = instanceId + "\t" + seq + "\n" + String.join("\n", ops);
-        return tier.publish(CHANNEL, message)
+        return publisher.apply(CHANNEL, message)
                 .chain(receivers -> {
-                    waiter.expect(receivers.toLong());
+                    waiter.expect(receivers);
                     return Uni.createFrom().completionStage(waiter.done)
                             .ifNoItem().after(config.coherence().ackTimeout()).recoverWithItem(() -> {
                                 ackTimeouts.incrementAndGet();
@@ -442,11 +478,11 @@ public class Coherence {
         }
     }
 
-    /** Keys grouped by their group, each group in one hash slot. */
-    private static List<List<CacheKey>> byGroup(List<CacheKey> keys) {
-        java.util.Map<String, List<CacheKey>> groups = new java.util.LinkedHashMap<>();
-        for (CacheKey key : keys) {
-            groups.computeIfAbsent(key.group(), g -> new ArrayList<>()).add(key);
+    /** Operations grouped by their key's group, each group in one hash slot. */
+    private static List<List<RedisTier.WriteOp>> byGroup(List<RedisTier.WriteOp> ops) {
+        java.util.Map<String, List<RedisTier.WriteOp>> groups = new java.util.LinkedHashMap<>();
+        for (RedisTier.WriteOp op : ops) {
+            groups.computeIfAbsent(op.key().group(), g -> new ArrayList<>()).add(op);
         }
         return new ArrayList<>(groups.values());
     }

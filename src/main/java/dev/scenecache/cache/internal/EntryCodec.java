@@ -8,30 +8,34 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The bytes of a cache entry in Redis: a 34-byte ASCII header, then the payload.
+ * The bytes of a cache entry in Redis: a 50-byte ASCII header, then the payload.
  *
  * <pre>
- *  [0]      format version, '1'
+ *  [0]      format version, '2'
  *  [1]      kind: 'j' JSON, 'z' deflated JSON, 'n' negative (not found; payload is the detail)
  *  [2..17]  the cache's generation, 16 hex digits
  *  [18..33] the entry group's generation, 16 hex digits
+ *  [34..49] the version of the entity the value shows (0 when it has none), 16 hex digits
  * </pre>
  *
- * The generations sit at fixed offsets so the Lua scripts can compare them with {@code string.sub}.
+ * The generations and the version sit at fixed offsets so the Lua scripts can compare them with
+ * {@code string.sub}: a write-through never replaces a newer version.
  * Anything that does not parse (another format version, a foreign value, garbage) decodes to null: a
  * miss, never an error.
  */
 public final class EntryCodec {
 
-    public static final int HEADER = 34;
-    static final byte FORMAT = '1';
+    public static final int HEADER = 50;
+    static final byte FORMAT = '2';
+    /** The version of a deletion's tombstone: above every real version, within Lua's exact integers. */
+    public static final long TOMBSTONE_VERSION = (1L << 53) - 1;
 
-    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration) {}
+    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration, long version) {}
 
     private EntryCodec() {}
 
     public static byte[] encode(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration,
-            int compressAbove) {
+            long version, int compressAbove) {
         byte kind = negative ? (byte) 'n' : (byte) 'j';
         byte[] body = payload;
         if (!negative && payload.length > compressAbove) {
@@ -46,6 +50,7 @@ public final class EntryCodec {
         out[1] = kind;
         writeHex(out, 2, cacheGeneration);
         writeHex(out, 18, groupGeneration);
+        writeHex(out, 34, version);
         System.arraycopy(body, 0, out, HEADER, body.length);
         return out;
     }
@@ -57,16 +62,17 @@ public final class EntryCodec {
         }
         long cacheGen = readHex(bytes, 2);
         long groupGen = readHex(bytes, 18);
-        if (cacheGen < 0 || groupGen < 0) {
+        long version = readHex(bytes, 34);
+        if (cacheGen < 0 || groupGen < 0 || version < 0) {
             return null;
         }
         byte[] body = Arrays.copyOfRange(bytes, HEADER, bytes.length);
         return switch (bytes[1]) {
-            case 'j' -> new Decoded(false, body, cacheGen, groupGen);
-            case 'n' -> new Decoded(true, body, cacheGen, groupGen);
+            case 'j' -> new Decoded(false, body, cacheGen, groupGen, version);
+            case 'n' -> new Decoded(true, body, cacheGen, groupGen, version);
             case 'z' -> {
                 byte[] inflated = inflate(body, maxPayload);
-                yield inflated == null ? null : new Decoded(false, inflated, cacheGen, groupGen);
+                yield inflated == null ? null : new Decoded(false, inflated, cacheGen, groupGen, version);
             }
             default -> null;
         };

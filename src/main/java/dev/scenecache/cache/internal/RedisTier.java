@@ -69,8 +69,46 @@ public class RedisTier {
             return 1
             """;
 
+    /**
+     * A write's effect on one group, in one step: for each entry, its fill lease goes (no fill that
+     * started before can land); then {@code d} deletes the entry and {@code p} stores the written value
+     * unless an entry of the same or a newer version is there already (writes of one entity may finish
+     * in any order; a deletion stores a tombstone of the highest version). Last, the invalidation is
+     * published, and the number of receivers returned.
+     * KEYS: group generation, then (entry, lease) per operation.
+     * ARGV: channel ('' for none), message, then (kind, entry, ttl ms) per operation.
+     */
+    static final String WRITE = """
+            local g = string.format('%016x', tonumber(redis.call('GET', KEYS[1]) or '0'))
+            for i = 1, (#KEYS - 1) / 2 do
+              local key, lease = KEYS[2 * i], KEYS[2 * i + 1]
+              local kind, entry, ttl = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
+              redis.call('DEL', lease)
+              if kind == 'd' or string.sub(entry, 19, 34) ~= g then
+                redis.call('DEL', key)
+              else
+                local current = redis.call('GET', key)
+                if not (current and string.sub(current, 1, 1) == string.sub(entry, 1, 1)
+                    and string.sub(current, 3, 34) == string.sub(entry, 3, 34)
+                    and tonumber(string.sub(current, 35, 50), 16) >= tonumber(string.sub(entry, 35, 50), 16)) then
+                  redis.call('SET', key, entry, 'PX', ttl)
+                end
+              end
+            end
+            if ARGV[1] ~= '' then return redis.call('PUBLISH', ARGV[1], ARGV[2]) end
+            return 0
+            """;
+
+    /** One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer. */
+    public record WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
+        public static WriteOp delete(CacheKey key) {
+            return new WriteOp(key, null, 0);
+        }
+    }
+
     private static final String READ_SHA = sha1(READ);
     private static final String FILL_SHA = sha1(FILL);
+    private static final String WRITE_SHA = sha1(WRITE);
 
     private final Redis redis;
     private final Duration timeout;
@@ -109,6 +147,30 @@ public class RedisTier {
                 .arg(key.redisKey()).arg(key.groupGenerationKey()).arg(key.leaseKey())
                 .arg(leaseToken).arg(entry).arg(ttlMillis))
                 .map(r -> r.toLong() == 1L);
+    }
+
+    /**
+     * Applies the operations (all of one group: one hash slot) and, when {@code channel} is not null,
+     * publishes {@code message} in the same step; answers the number of receivers.
+     */
+    public Uni<Long> write(String group, List<WriteOp> ops, String channel, String message) {
+        java.util.function.Function<Command, Request> build = command -> {
+            Request request = Request.cmd(command).arg(command == Command.EVALSHA ? WRITE_SHA : WRITE)
+                    .arg(1 + 2 * ops.size()).arg(CacheKey.groupGenerationKey(group));
+            for (WriteOp op : ops) {
+                request.arg(op.key().redisKey()).arg(op.key().leaseKey());
+            }
+            request.arg(channel == null ? "" : channel).arg(message == null ? "" : message);
+            for (WriteOp op : ops) {
+                if (op.entry() == null) {
+                    request.arg("d").arg("").arg(0);
+                } else {
+                    request.arg("p").arg(op.entry()).arg(op.ttlMillis());
+                }
+            }
+            return request;
+        };
+        return withScriptFallback(build.apply(Command.EVALSHA), () -> build.apply(Command.EVAL)).map(Response::toLong);
     }
 
     /** Deletes entries and their fill leases; the keys must share one hash slot (one group). */

@@ -4,6 +4,7 @@ import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheHeaders;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheOutcome;
+import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -39,6 +40,11 @@ public class TwoTierCache {
         byte[] encode(Object value) throws Exception;
 
         Object decode(byte[] payload) throws Exception;
+
+        /** The version of the entity the value shows; 0 when it has none. */
+        default long version(Object value) {
+            return 0;
+        }
     }
 
     private record Result(Object value, ProblemException notFound, CacheOutcome outcome) {}
@@ -157,7 +163,7 @@ public class TwoTierCache {
         keepInL1(key, result, payload.length, stamp);
         if (!read.hit()) {
             byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
-                    config.compressAboveBytes());
+                    negative ? 0 : spec.codec().version(result.value()), config.compressAboveBytes());
             long ttl = negative ? config.negativeTtl().toMillis() : jitter(spec.ttlMillis());
             l2.fill(key, lease, entry, ttl).subscribe().with(
                     landed -> (landed ? counters.puts : counters.fillsRejected).increment(),
@@ -187,6 +193,39 @@ public class TwoTierCache {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * The Redis operation that writes a just-committed value through: stored unless a newer version is
+     * there, or deleted when it is too large or the group generation it was read under has moved on.
+     */
+    public RedisTier.WriteOp writeThrough(CacheKey key, JsonDocument document, long groupGeneration) {
+        byte[] payload = DocumentCodec.INSTANCE.encode(document);
+        if (payload.length > config.maxEntryBytes() || groupGeneration < 0) {
+            return RedisTier.WriteOp.delete(key);
+        }
+        return new RedisTier.WriteOp(key, EntryCodec.encode(false, payload, coherence.cacheGeneration(key.cache()),
+                groupGeneration, document.version(), config.compressAboveBytes()), jitter(ttlMillis(key.cache())));
+    }
+
+    /** The Redis operation that marks a deleted entity: a not-found entry no older write can replace. */
+    public RedisTier.WriteOp tombstone(CacheKey key, String detail, long groupGeneration) {
+        if (groupGeneration < 0) {
+            return RedisTier.WriteOp.delete(key);
+        }
+        return new RedisTier.WriteOp(key, EntryCodec.encode(true, detail.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                coherence.cacheGeneration(key.cache()), groupGeneration, EntryCodec.TOMBSTONE_VERSION, Integer.MAX_VALUE),
+                ttlMillis(key.cache()));
+    }
+
+    /** The TTL of a cache's entries, before jitter. */
+    public long ttlMillis(String cache) {
+        long seconds = switch (cache) {
+            case dev.scenecache.cache.CacheNames.DECISION -> config.ttl().ai();
+            case dev.scenecache.cache.CacheNames.COMPONENT -> config.ttl().components();
+            default -> config.ttl().scenes();
+        };
+        return seconds * 1000;
     }
 
     private long jitter(long ttlMillis) {

@@ -1,0 +1,33 @@
+package dev.scenecache.cache.internal;
+
+import dev.scenecache.cache.JsonDocument;
+import java.nio.ByteBuffer;
+
+/** A {@link JsonDocument} as its version (8 bytes) then its JSON bytes, as they are. */
+final class DocumentCodec implements TwoTierCache.ValueCodec {
+
+    static final DocumentCodec INSTANCE = new DocumentCodec();
+
+    @Override
+    public byte[] encode(Object value) {
+        JsonDocument doc = (JsonDocument) value;
+        return ByteBuffer.allocate(8 + doc.json().length).putLong(doc.version()).put(doc.json()).array();
+    }
+
+    @Override
+    public Object decode(byte[] payload) {
+        if (payload.length < 9) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        long version = buffer.getLong();
+        byte[] json = new byte[payload.length - 8];
+        buffer.get(json);
+        return new JsonDocument(json, version);
+    }
+
+    @Override
+    public long version(Object value) {
+        return ((JsonDocument) value).version();
+    }
+}
