@@ -1,5 +1,6 @@
 package dev.scenecache.bench;
 
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -9,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The HTTP floor of the benchmarks: a constant JSON body of a scene's size, answered through the same
- * REST stack as a cached read. Off (404) unless {@code BENCH_FLOOR_ENABLED=true}.
+ * The HTTP floor of the benchmarks: a constant JSON body of a scene's size, answered on the event loop
+ * through the same REST stack as a cached read. Off (404) unless {@code BENCH_FLOOR_ENABLED=true}.
  */
 @Path("/bench/floor")
 public class FloorResource {
@@ -29,6 +30,7 @@ public class FloorResource {
     }
 
     @GET
+    @NonBlocking
     @Produces(MediaType.APPLICATION_JSON)
     public byte[] floor() {
         if (!enabled) {

@@ -179,6 +179,36 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** Reads every target once, {@code connections} at a time. */
+    void sweep(int connections) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int[] next = {0};
+        int[] open = {0};
+        vertx.runOnContext(v -> {
+            Runnable[] step = new Runnable[1];
+            step[0] = () -> {
+                if (next[0] >= targets.size()) {
+                    if (open[0] == 0) {
+                        done.complete(null);
+                    }
+                    return;
+                }
+                Target t = targets.get(next[0]++);
+                open[0]++;
+                client.request(HttpMethod.GET, "/projects/" + t.project() + "/scenes/" + t.scene())
+                        .compose(req -> req.send().compose(resp -> resp.body()))
+                        .onComplete(ar -> {
+                            open[0]--;
+                            step[0].run();
+                        });
+            };
+            for (int i = 0; i < connections; i++) {
+                step[0].run();
+            }
+        });
+        done.get(10, TimeUnit.MINUTES);
+    }
+
     Result openLoop(String variant, double rate, double seconds) throws Exception {
         long start = System.nanoTime();
         Run run = new Run(start + (long) (seconds * 1e9));

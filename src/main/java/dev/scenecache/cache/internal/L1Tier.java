@@ -15,6 +15,10 @@ import java.util.function.Predicate;
  * invalidation this instance applied: a reader that loaded the old value and an invalidation that
  * overtook it can never leave the old value here. Whether L1 may be used at all (caching on, the
  * invalidation subscription proven alive) is decided by {@link Coherence}.
+ *
+ * <p>It also holds the loads in flight (one per key, shared by concurrent readers). An invalidation
+ * detaches the key's load too: a reader that arrives after a write has been acknowledged must start
+ * a load of its own, never join one that may have read the old value.
  */
 @ApplicationScoped
 public class L1Tier {
@@ -23,6 +27,8 @@ public class L1Tier {
     public record Entry(Object value, boolean negative, String detail, int weight) {}
 
     private final Cache<CacheKey, Entry> cache;
+    private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
@@ -61,18 +67,37 @@ public class L1Tier {
         }
     }
 
+    /**
+     * The load of {@code key} in flight, or a new one from {@code start}; the load leaves the registry
+     * when it ends (or earlier, when the key is invalidated).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> io.smallrye.mutiny.Uni<T> sharedLoad(CacheKey key, java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> start) {
+        io.smallrye.mutiny.Uni<T> existing = (io.smallrye.mutiny.Uni<T>) loads.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        io.smallrye.mutiny.Uni<T>[] self = new io.smallrye.mutiny.Uni[1];
+        self[0] = start.get().onTermination().invoke(() -> loads.remove(key, self[0])).memoize().indefinitely();
+        io.smallrye.mutiny.Uni<T> raced = (io.smallrye.mutiny.Uni<T>) loads.putIfAbsent(key, self[0]);
+        return raced != null ? raced : self[0];
+    }
+
     public void invalidate(CacheKey key) {
         invalidations.incrementAndGet();
+        loads.remove(key);
         cache.invalidate(key);
     }
 
     public void invalidateIf(Predicate<CacheKey> which) {
         invalidations.incrementAndGet();
+        loads.keySet().removeIf(which);
         cache.asMap().keySet().removeIf(which);
     }
 
     public void clear() {
         invalidations.incrementAndGet();
+        loads.clear();
         cache.invalidateAll();
     }
 

@@ -10,8 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -54,7 +52,6 @@ public class TwoTierCache {
     private final Coherence coherence;
     private final CacheStats stats;
     private final CacheConfig config;
-    private final Map<CacheKey, Uni<Result>> inFlight = new ConcurrentHashMap<>();
 
     public TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config) {
         this.l1 = l1;
@@ -82,9 +79,7 @@ public class TwoTierCache {
                         : Uni.createFrom().item(entry.value());
             }
         }
-        Uni<Result> shared = inFlight.computeIfAbsent(key, k -> load(k, spec, source, counters)
-                .onTermination().invoke(() -> inFlight.remove(k))
-                .memoize().indefinitely());
+        Uni<Result> shared = l1.sharedLoad(key, () -> load(key, spec, source, counters));
         return shared.map(result -> {
             CacheHeaders.record(context, result.outcome());
             if (result.notFound() != null) {
