@@ -33,7 +33,7 @@ final class LoadGenerator implements AutoCloseable {
     record Target(String project, String scene) {}
 
     record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
-            long misses, long bypasses, long stale, Histogram latency, Histogram writeLatency) {
+            long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency) {
 
         double throughput() {
             return requests / seconds;
@@ -73,6 +73,7 @@ final class LoadGenerator implements AutoCloseable {
     private final class Run {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         final Histogram writeLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
+        final Histogram readLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         long requests, errors, hits, l1Hits, misses, bypasses, stale;
         final long deadline;
         final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -135,9 +136,7 @@ final class LoadGenerator implements AutoCloseable {
                         requests++;
                         long micros = Math.max(1, (System.nanoTime() - dueNanos) / 1000);
                         latency.recordValue(micros);
-                        if (writeSeqFinal >= 0) {
-                            writeLatency.recordValue(micros);
-                        }
+                        (writeSeqFinal >= 0 ? writeLatency : readLatency).recordValue(micros);
                         next.run();
                         if (System.nanoTime() >= deadline && inFlight == 0) {
                             done.complete(null);
@@ -236,7 +235,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private Result result(String variant, String mode, Run run, double elapsed) {
         return new Result(variant, mode, elapsed, run.requests, run.errors, run.hits, run.l1Hits, run.misses,
-                run.bypasses, run.stale, run.latency, run.writeLatency);
+                run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency);
     }
 
     @Override
