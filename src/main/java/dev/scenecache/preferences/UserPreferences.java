@@ -16,7 +16,7 @@ public class UserPreferences extends PanacheEntityBase {
     @Column(name = "user_id", length = 128)
     public String userId;
 
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String preferences;
 
     @Column(name = "updated_at", nullable = false)

@@ -31,10 +31,10 @@ public class Scene extends PanacheEntityBase {
     @Column(name = "scene_order", nullable = false)
     public int sceneOrder;
 
-    @Column(name = "tsx_code", nullable = false)
+    @Column(name = "tsx_code", nullable = false, columnDefinition = "text")
     public String tsxCode;
 
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String props;
 
     @Column(name = "duration_frames", nullable = false)

@@ -331,9 +331,10 @@ public class Coherence {
         RedisConnection conn = subscription;
         subscription = null;
         if (conn != null) {
-            conn.handler(null);
-            conn.endHandler(null);
-            conn.exceptionHandler(null);
+            // No-op handlers, not null: the Mutiny wrapper would call a null handler when the socket ends.
+            conn.handler(r -> {});
+            conn.endHandler(() -> {});
+            conn.exceptionHandler(t -> {});
             conn.close().subscribe().with(x -> {}, x -> {});
         }
     }
