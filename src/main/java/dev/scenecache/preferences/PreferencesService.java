@@ -52,11 +52,7 @@ public class PreferencesService {
     }
 
     private JsonDocument encode(PreferencesView view) {
-        try {
-            return new JsonDocument(mapper.writeValueAsBytes(view), view.version());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocument.of(mapper, view, view.version());
     }
 
     public Uni<PreferencesView> putPreferences(String userId, ObjectNode preferences, String ifMatch) {

@@ -73,11 +73,7 @@ public class ProjectService {
     }
 
     private JsonDocument encode(ProjectView view) {
-        try {
-            return new JsonDocument(mapper.writeValueAsBytes(view), view.version());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocument.of(mapper, view, view.version());
     }
 
     /** Applies the fields the patch has; the version grows only when a value really changes. */

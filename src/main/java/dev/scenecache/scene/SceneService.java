@@ -166,11 +166,7 @@ public class SceneService {
     }
 
     private JsonDocument encode(Object view, long version) {
-        try {
-            return new JsonDocument(mapper.writeValueAsBytes(view), version);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocument.of(mapper, view, version);
     }
 
     private Uni<Scene> lockScene(UUID projectId, UUID sceneId, String ifMatch) {

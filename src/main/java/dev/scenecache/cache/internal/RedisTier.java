@@ -46,28 +46,13 @@ public class RedisTier {
      * Returns the value when its generations are current; otherwise takes the fill lease (any older
      * lease is replaced, so only the latest reader's fill can land) and returns the group generation.
      */
-    static final String READ = """
-            local v = redis.call('GET', KEYS[1])
-            local g = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if v and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
-              return v
-            end
-            redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
-            return g
-            """;
+    static final String READ = script("read");
 
     /**
      * Stores the value only while the reader's lease is still there (no invalidation since the read)
      * and the group generation in the value's header is still current (no group invalidation).
      */
-    static final String FILL = """
-            if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
-            local g = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if string.sub(ARGV[2], 19, 34) ~= string.format('%016x', g) then return 0 end
-            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-            redis.call('DEL', KEYS[3])
-            return 1
-            """;
+    static final String FILL = script("fill");
 
     /**
      * A write's effect on one group, in one step: for each entry, its fill lease goes (no fill that
@@ -78,26 +63,7 @@ public class RedisTier {
      * KEYS: group generation, then (entry, lease) per operation.
      * ARGV: channel ('' for none), message, then (kind, entry, ttl ms) per operation.
      */
-    static final String WRITE = """
-            local g = string.format('%016x', tonumber(redis.call('GET', KEYS[1]) or '0'))
-            for i = 1, (#KEYS - 1) / 2 do
-              local key, lease = KEYS[2 * i], KEYS[2 * i + 1]
-              local kind, entry, ttl = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
-              redis.call('DEL', lease)
-              if kind == 'd' or string.sub(entry, 19, 34) ~= g then
-                redis.call('DEL', key)
-              else
-                local current = redis.call('GET', key)
-                if not (current and string.sub(current, 1, 1) == string.sub(entry, 1, 1)
-                    and string.sub(current, 3, 34) == string.sub(entry, 3, 34)
-                    and tonumber(string.sub(current, 35, 50), 16) >= tonumber(string.sub(entry, 35, 50), 16)) then
-                  redis.call('SET', key, entry, 'PX', ttl)
-                end
-              end
-            end
-            if ARGV[1] ~= '' then return redis.call('PUBLISH', ARGV[1], ARGV[2]) end
-            return 0
-            """;
+    static final String WRITE = script("write");
 
     /** One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer. */
     public record WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
@@ -260,6 +226,18 @@ public class RedisTier {
 
     public long lastRoundTripNanos() {
         return roundTripNanos.get();
+    }
+
+    /** A Lua script of {@code src/main/resources/lua/}. */
+    private static String script(String name) {
+        try (var in = RedisTier.class.getResourceAsStream("/lua/" + name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("Missing Lua script " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String sha1(String script) {
