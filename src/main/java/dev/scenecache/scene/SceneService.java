@@ -12,7 +12,6 @@ import dev.scenecache.cache.CacheRead;
 import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Limits;
-import dev.scenecache.common.Problem;
 import dev.scenecache.common.ProblemException;
 import dev.scenecache.common.Timestamps;
 import dev.scenecache.project.Project;
@@ -23,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -205,12 +203,8 @@ public class SceneService {
     }
 
     private static void checkCode(String tsxCode) {
-        List<Problem.FieldError> errors = new ArrayList<>();
         if (tsxCode != null && Limits.utf8Length(tsxCode) > Limits.TSX_CODE_MAX_BYTES) {
-            errors.add(new Problem.FieldError("tsxCode", "must be at most " + Limits.TSX_CODE_MAX_BYTES + " bytes"));
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
+            throw ProblemException.invalid("tsxCode", "must be at most " + Limits.TSX_CODE_MAX_BYTES + " bytes");
         }
     }
 }
