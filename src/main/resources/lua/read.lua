@@ -1,10 +1,19 @@
 -- The read of one entry (RedisTier.READ): the value when its generations are current, else a fill lease.
 -- KEYS: entry, group generation, lease. ARGV: cache generation (16 hex), lease token, lease ttl ms.
+-- A missing group generation (never set, or lost with Redis' data) starts at the server's clock in
+-- microseconds, as generation.lua does: entries stamped before the loss never match it.
+local raw = redis.call('GET', KEYS[2])
+local g
+if raw then
+  g = tonumber(raw)
+else
+  local t = redis.call('TIME')
+  g = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  redis.call('SET', KEYS[2], string.format('%d', g))
+end
 local v = redis.call('GET', KEYS[1])
-local g = tonumber(redis.call('GET', KEYS[2]) or '0')
 if v and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
   return v
 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
 return g
-

@@ -47,6 +47,14 @@ public interface CacheConfig {
 
     Coherence coherence();
 
+    Health health();
+
+    /** How many projects to warm at start, the most recently updated first ({@code CACHE_PRELOAD_PROJECTS}). */
+    @WithDefault("0")
+    int preloadProjects();
+
+    Warming warming();
+
     interface Ttl {
         /** Projects, scenes, scene lists and preferences, in seconds. */
         @WithDefault("3600")
@@ -112,5 +120,29 @@ public interface CacheConfig {
         @WithName("ack-timeout")
         @WithDefault("1200ms")
         Duration ackTimeout();
+    }
+
+    interface Health {
+        /** The hit rate is judged over this much recent time. */
+        @WithDefault("5m")
+        Duration window();
+
+        /** Below this many lookups in the window, the hit rate is not judged. */
+        @WithDefault("100")
+        long minLookups();
+
+        /** A hit rate (percent) below this marks the cache degraded. */
+        @WithDefault("80")
+        double minHitRate();
+    }
+
+    interface Warming {
+        /** Loads one warming job runs at a time. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Projects warmed at once on this instance; an {@code open} beyond it is skipped (and counted). */
+        @WithDefault("8")
+        int maxProjects();
     }
 }

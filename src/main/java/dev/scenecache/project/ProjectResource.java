@@ -26,10 +26,24 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class ProjectResource {
 
     private final ProjectService projects;
+    private final ProjectWarmer warmer;
 
-    public ProjectResource(ProjectService projects) {
+    public ProjectResource(ProjectService projects, ProjectWarmer warmer) {
         this.projects = projects;
+        this.warmer = warmer;
     }
+
+    /** The editor opened the project: warm its cache entries in the background; 202 at once. */
+    @POST
+    @Path("/{projectId}/open")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RestResponse<OpenView>> open(@RestPath String projectId) {
+        java.util.UUID id = Ids.uuid("projectId", projectId);
+        return warmer.open(id).map(x -> RestResponse.status(RestResponse.Status.ACCEPTED, new OpenView(id, true)));
+    }
+
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record OpenView(java.util.UUID projectId, boolean warming) {}
 
     @POST
     public Uni<RestResponse<ProjectView>> create(@Valid @NotNull ProjectRequests.CreateProject body, @Context UriInfo uri) {

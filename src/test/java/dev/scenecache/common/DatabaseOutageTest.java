@@ -1,7 +1,9 @@
 package dev.scenecache.common;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.TestServers;
@@ -38,6 +40,11 @@ class DatabaseOutageTest {
                     .post("/projects").then().statusCode(503);
             given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))
                     .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(503);
+            // Readiness is DOWN (the pod leaves the load balancer); liveness stays UP (no restart).
+            given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'database' }.data.reason", containsString("PostgreSQL unreachable"))
+                    .body("checks.find { it.name == 'cache' }.status", equalTo("UP"));
+            given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             TestServers.postgres().start();
         }
@@ -48,5 +55,8 @@ class DatabaseOutageTest {
                         .body("name", equalTo("Survivor")));
         given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))
                 .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).body("version", equalTo(2));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                        .body("checks.name", hasItems("database", "cache")));
     }
 }

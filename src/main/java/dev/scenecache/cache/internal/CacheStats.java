@@ -1,16 +1,31 @@
 package dev.scenecache.cache.internal;
 
 import dev.scenecache.cache.CacheNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of every cache since start (or the last reset). */
+/**
+ * Counters of every cache, and their Micrometer meters.
+ *
+ * <p>The counters only grow, as Prometheus counters must: the meters read them directly. A reset
+ * ({@code POST /admin/cache/stats/reset}) takes a baseline instead, and {@link #sinceReset} answers
+ * the difference, so the admin figures start again from zero while the metrics stay monotonic.
+ *
+ * <p>Meters follow Micrometer's cache conventions ({@code cache.gets{cache,result}}, {@code cache.puts},
+ * {@code cache.evictions}) with a {@code tier} tag on gets: {@code l1} or {@code l2} for hits,
+ * {@code none} for misses.
+ */
 @ApplicationScoped
 public class CacheStats {
 
-    /** The counters of one cache. */
+    /** The counters of one cache, since start. */
     public static final class Counters {
         public final LongAdder l1Hits = new LongAdder();
         public final LongAdder l2Hits = new LongAdder();
@@ -22,30 +37,134 @@ public class CacheStats {
         public final LongAdder puts = new LongAdder();
         public final LongAdder fillsRejected = new LongAdder();
         public final LongAdder tooLarge = new LongAdder();
+        public final LongAdder evictions = new LongAdder();
+        private final Timer loadTimer;
 
-        void reset() {
-            for (LongAdder a : new LongAdder[] {l1Hits, l2Hits, misses, bypasses, errors, loads, loadNanos, puts,
-                    fillsRejected, tooLarge}) {
-                a.reset();
+        Counters(Timer loadTimer) {
+            this.loadTimer = loadTimer;
+        }
+
+        /** One load from the source (a miss or a bypass) that took {@code nanos}. */
+        public void loaded(long nanos) {
+            loads.increment();
+            loadNanos.add(nanos);
+            if (loadTimer != null) {
+                loadTimer.record(nanos, TimeUnit.NANOSECONDS);
             }
+        }
+
+        Snapshot snapshot() {
+            return new Snapshot(l1Hits.sum(), l2Hits.sum(), misses.sum(), bypasses.sum(), errors.sum(), loads.sum(),
+                    loadNanos.sum(), puts.sum(), fillsRejected.sum(), tooLarge.sum(), evictions.sum());
+        }
+    }
+
+    /** The counters of one cache at one moment, or between two moments. */
+    public record Snapshot(long l1Hits, long l2Hits, long misses, long bypasses, long errors, long loads,
+            long loadNanos, long puts, long fillsRejected, long tooLarge, long evictions) {
+
+        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        public long hits() {
+            return l1Hits + l2Hits;
+        }
+
+        /** Hits among hits and misses, in percent; 0 when there were none. Bypasses do not count. */
+        public double hitRate() {
+            long lookups = hits() + misses;
+            return lookups == 0 ? 0.0 : 100.0 * hits() / lookups;
+        }
+
+        public double loadMillisAvg() {
+            return loads == 0 ? 0.0 : loadNanos / 1e6 / loads;
+        }
+
+        public Snapshot minus(Snapshot o) {
+            return new Snapshot(l1Hits - o.l1Hits, l2Hits - o.l2Hits, misses - o.misses, bypasses - o.bypasses,
+                    errors - o.errors, loads - o.loads, loadNanos - o.loadNanos, puts - o.puts,
+                    fillsRejected - o.fillsRejected, tooLarge - o.tooLarge, evictions - o.evictions);
+        }
+
+        public Snapshot plus(Snapshot o) {
+            return new Snapshot(l1Hits + o.l1Hits, l2Hits + o.l2Hits, misses + o.misses, bypasses + o.bypasses,
+                    errors + o.errors, loads + o.loads, loadNanos + o.loadNanos, puts + o.puts,
+                    fillsRejected + o.fillsRejected, tooLarge + o.tooLarge, evictions + o.evictions);
         }
     }
 
     private final Map<String, Counters> byCache = new ConcurrentHashMap<>();
+    private final Map<String, Snapshot> baselines = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private volatile long resetAtMillis = System.currentTimeMillis();
 
-    public CacheStats() {
-        CacheNames.ALL.forEach(name -> byCache.put(name, new Counters()));
+    public CacheStats(MeterRegistry registry) {
+        this.registry = registry;
+        CacheNames.ALL.forEach(this::of);
     }
 
     public Counters of(String cache) {
-        return byCache.computeIfAbsent(cache, c -> new Counters());
+        Counters existing = byCache.get(cache);
+        return existing != null ? existing : byCache.computeIfAbsent(cache, this::register);
     }
 
-    public Map<String, Counters> all() {
-        return byCache;
+    /** The counters of every cache since start. */
+    public Map<String, Snapshot> sinceStart() {
+        Map<String, Snapshot> all = new java.util.TreeMap<>();
+        byCache.forEach((cache, counters) -> all.put(cache, counters.snapshot()));
+        return all;
     }
 
-    public void reset() {
-        byCache.values().forEach(Counters::reset);
+    /** The counters of every cache since the last reset (or start). */
+    public Map<String, Snapshot> sinceReset() {
+        Map<String, Snapshot> all = sinceStart();
+        all.replaceAll((cache, now) -> now.minus(baselines.getOrDefault(cache, Snapshot.ZERO)));
+        return all;
+    }
+
+    public long resetAtMillis() {
+        return resetAtMillis;
+    }
+
+    /** The admin figures start again from zero; the meters do not move. */
+    public synchronized void reset() {
+        byCache.forEach((cache, counters) -> baselines.put(cache, counters.snapshot()));
+        resetAtMillis = System.currentTimeMillis();
+    }
+
+    private Counters register(String cache) {
+        if (registry == null) {
+            return new Counters(null);
+        }
+        Timer load = Timer.builder("cache.load")
+                .description("Time to load a value from its source (PostgreSQL, the AI provider, the compiler)")
+                .tag("cache", cache)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(2))
+                .register(registry);
+        Counters c = new Counters(load);
+        gets(cache, "hit", "l1", c.l1Hits);
+        gets(cache, "hit", "l2", c.l2Hits);
+        gets(cache, "miss", "none", c.misses);
+        counter("cache.puts", cache, "Entries stored in Redis after a load", c.puts);
+        counter("cache.evictions", cache, "Entries evicted from the in-process tier for lack of room", c.evictions);
+        counter("cache.errors", cache, "Cache operations that failed (Redis errors, timeouts, undecodable values)",
+                c.errors);
+        counter("cache.bypasses", cache, "Reads sent straight to the source: caching off or Redis unavailable",
+                c.bypasses);
+        counter("cache.fills.rejected", cache, "Fills refused because a write overtook the load", c.fillsRejected);
+        counter("cache.too.large", cache, "Values not cached because they exceed cache.max-entry-bytes", c.tooLarge);
+        return c;
+    }
+
+    private void gets(String cache, String result, String tier, LongAdder adder) {
+        FunctionCounter.builder("cache.gets", adder, LongAdder::sum)
+                .description("Cache lookups: hits per tier, and misses that went to the source")
+                .tags("cache", cache, "result", result, "tier", tier)
+                .register(registry);
+    }
+
+    private void counter(String name, String cache, String description, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).tag("cache", cache)
+                .register(registry);
     }
 }

@@ -91,7 +91,8 @@ public class Coherence {
         this.l1 = l1;
         this.config = config;
         this.fenceNanos = config.coherence().fenceAfter().toNanos();
-        RedisOptions options = new RedisOptions().setConnectionString(hosts.get(0).toString()).setMaxPoolSize(1);
+        RedisOptions options = new RedisOptions().setConnectionString(hosts.get(0).toString()).setMaxPoolSize(1)
+                .setMetricsName("redis|coherence"); // Quarkus' convention: redis_* meters, client_name="coherence"
         password.ifPresent(options::setPassword);
         this.subscriberClient = Redis.createClient(vertx, options);
         this.enabled = config.enabled();
@@ -137,6 +138,22 @@ public class Coherence {
         return instanceId;
     }
 
+    /** Whether this instance heard its own heartbeat recently enough to trust its L1. */
+    public boolean heartbeatFresh() {
+        return subscribed && System.nanoTime() - lastHeartbeat < fenceNanos;
+    }
+
+    /** Invalidations that Redis could not take yet; while there are any, L2 is not read. */
+    public boolean waitingForReplay() {
+        return dirty;
+    }
+
+    public int pendingInvalidations() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
     public long ackTimeouts() {
         return ackTimeouts.get();
     }
@@ -169,8 +186,7 @@ public class Coherence {
         if (!l2Writable()) {
             return Uni.createFrom().item(-1L);
         }
-        return tier.counters(List.of(CacheKey.groupGenerationKey(group))).map(g -> g.get(0))
-                .onFailure().recoverWithItem(-1L);
+        return tier.currentGeneration(CacheKey.groupGenerationKey(group)).onFailure().recoverWithItem(-1L);
     }
 
     /** Drops the entries everywhere: Redis, this L1, every other instance's L1. */
@@ -210,7 +226,7 @@ public class Coherence {
         if (!l2Writable()) {
             return remember(ops);
         }
-        return tier.increment(CacheKey.groupGenerationKey(group))
+        return tier.bumpGeneration(CacheKey.groupGenerationKey(group))
                 .chain(() -> broadcast(ops))
                 .onFailure().recoverWithUni(f -> remember(ops));
     }
@@ -221,7 +237,7 @@ public class Coherence {
         if (!l2Writable()) {
             return remember(List.of("f\t" + cache));
         }
-        return tier.increment(CacheKey.cacheGenerationKey(cache))
+        return tier.bumpGeneration(CacheKey.cacheGenerationKey(cache))
                 .chain(gen -> {
                     cacheGenerations.merge(cache, gen, Math::max);
                     return broadcast(List.of("f\t" + cache + "\t" + gen));
@@ -382,7 +398,7 @@ public class Coherence {
         Uni<Void> replay = Uni.createFrom().voidItem();
         if (overflow) {
             for (String cache : CacheNames.ALL) {
-                replay = replay.chain(() -> tier.increment(CacheKey.cacheGenerationKey(cache))
+                replay = replay.chain(() -> tier.bumpGeneration(CacheKey.cacheGenerationKey(cache))
                         .invoke(gen -> cacheGenerations.merge(cache, gen, Math::max)).replaceWithVoid());
             }
         }
@@ -390,8 +406,8 @@ public class Coherence {
             String[] f = op.split("\t", -1);
             replay = replay.chain(() -> switch (f[0]) {
                 case "k" -> tier.delete(List.of(new CacheKey(f[1], f[2], f[3])));
-                case "g" -> tier.increment(CacheKey.groupGenerationKey(f[1])).replaceWithVoid();
-                default -> tier.increment(CacheKey.cacheGenerationKey(f[1]))
+                case "g" -> tier.bumpGeneration(CacheKey.groupGenerationKey(f[1])).replaceWithVoid();
+                default -> tier.bumpGeneration(CacheKey.cacheGenerationKey(f[1]))
                         .invoke(gen -> cacheGenerations.merge(f[1], gen, Math::max)).replaceWithVoid();
             });
         }

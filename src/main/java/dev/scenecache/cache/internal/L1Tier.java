@@ -30,9 +30,8 @@ public class L1Tier {
     private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong invalidations = new AtomicLong();
-    private final AtomicLong evictions = new AtomicLong();
 
-    public L1Tier(CacheConfig config) {
+    public L1Tier(CacheConfig config, CacheStats stats) {
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
         // weight budget, so the count can never pass max-entries while the bytes stay within budget.
         int floor = (int) Math.max(1, config.l1().maxWeightBytes() / Math.max(1, config.l1().maxEntries()));
@@ -41,8 +40,8 @@ public class L1Tier {
                 .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
                 .expireAfterWrite(config.l1().ttl())
                 .removalListener((k, v, cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.incrementAndGet();
+                    if (cause.wasEvicted() && k != null) {
+                        stats.of(k.cache()).evictions.increment();
                     }
                 })
                 .executor(Runnable::run)
@@ -105,7 +104,8 @@ public class L1Tier {
         return cache.estimatedSize();
     }
 
-    public long evictions() {
-        return evictions.get();
+    /** The weight of the entries held: about the bytes of their encoded form. */
+    public long weightedSize() {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
 }

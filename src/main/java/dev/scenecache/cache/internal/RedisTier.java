@@ -2,6 +2,8 @@ package dev.scenecache.cache.internal;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,6 +68,12 @@ public class RedisTier {
      */
     static final String WRITE = script("write");
 
+    /**
+     * Reads a generation counter, or moves it on to {@code max(current + 1, server clock in µs)}: never
+     * back, even when Redis lost it, so a generation once passed is never current again.
+     */
+    static final String GENERATION = script("generation");
+
     /** One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer. */
     public record WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
         public static WriteOp delete(CacheKey key) {
@@ -75,6 +84,7 @@ public class RedisTier {
     private static final String READ_SHA = sha1(READ);
     private static final String FILL_SHA = sha1(FILL);
     private static final String WRITE_SHA = sha1(WRITE);
+    private static final String GENERATION_SHA = sha1(GENERATION);
 
     private final Redis redis;
     private final Duration timeout;
@@ -82,10 +92,15 @@ public class RedisTier {
     private final CircuitBreaker breaker;
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong roundTripNanos = new AtomicLong();
+    private final Timer roundTrips;
 
-    public RedisTier(Redis redis, CacheConfig config) {
+    public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry) {
         this.redis = redis;
+        this.roundTrips = Timer.builder("cache.redis.latency")
+                .description("Round-trip time of the Redis commands that answered")
+                .publishPercentiles(0.5, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry);
         this.timeout = config.redis().timeout();
         this.leaseMillis = config.redis().leaseTtl().toMillis();
         this.breaker = new CircuitBreaker(config.redis().failureThreshold(), config.redis().openFor().toNanos(),
@@ -148,8 +163,14 @@ public class RedisTier {
         return send(del).replaceWithVoid();
     }
 
-    public Uni<Long> increment(String key) {
-        return send(Request.cmd(Command.INCR).arg(key)).map(Response::toLong);
+    /** Moves the generation counter {@code key} on (see {@link #GENERATION}); answers the new generation. */
+    public Uni<Long> bumpGeneration(String key) {
+        return script(GENERATION_SHA, GENERATION, List.of(key), List.of("bump")).map(Response::toLong);
+    }
+
+    /** The generation counter {@code key} now, started (see {@link #GENERATION}) when Redis has none. */
+    public Uni<Long> currentGeneration(String key) {
+        return script(GENERATION_SHA, GENERATION, List.of(key), List.of("current")).map(Response::toLong);
     }
 
     /** The current value of each counter, 0 for those that do not exist. */
@@ -183,7 +204,7 @@ public class RedisTier {
                     .onItemOrFailure().invoke((item, failure) -> {
                         if (failure == null || isCommandError(failure)) {
                             breaker.onSuccess();
-                            roundTripNanos.set(System.nanoTime() - start);
+                            roundTrips.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         } else {
                             failures.incrementAndGet();
                             breaker.onFailure();
@@ -222,10 +243,6 @@ public class RedisTier {
 
     public long failures() {
         return failures.get();
-    }
-
-    public long lastRoundTripNanos() {
-        return roundTripNanos.get();
     }
 
     /** A Lua script of {@code src/main/resources/lua/}. */

@@ -128,10 +128,7 @@ public class TwoTierCache {
         return Uni.createFrom().deferred(source::get)
                 .map(value -> new Result(value, null, outcome))
                 .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
-                .onTermination().invoke(() -> {
-                    counters.loads.increment();
-                    counters.loadNanos.add(System.nanoTime() - start);
-                });
+                .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start));
     }
 
     /** Fills Redis (in the background: the caller does not wait) and L1 with a freshly loaded result. */

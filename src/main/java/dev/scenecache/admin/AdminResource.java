@@ -1,0 +1,108 @@
+package dev.scenecache.admin;
+
+import dev.scenecache.ai.AiStats;
+import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheMonitor;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.internal.CacheStats;
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.cache.internal.L1Tier;
+import dev.scenecache.cache.internal.RedisTier;
+import dev.scenecache.common.ProblemException;
+import dev.scenecache.common.Problems;
+import dev.scenecache.project.ProjectWarmer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * The cache administration of API.md. Authentication is {@link AdminAuth}'s, before any of this runs.
+ *
+ * <p>The runtime switch acts on the instance that receives it (like {@code CACHE_ENABLED} at start):
+ * an instance switched off stops all Redis traffic, so it could not hear a switch back on sent through
+ * Redis. Flushing a cache acts on every instance (a generation counter in Redis, then an invalidation
+ * every instance's L1 applies).
+ */
+@Path("/admin/cache")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    private static final Logger LOG = Logger.getLogger(AdminResource.class);
+
+    @RegisterForReflection
+    public record EnabledRequest(@NotNull(message = "is required (true or false)") Boolean enabled) {}
+
+    @RegisterForReflection
+    public record EnabledView(boolean enabled) {}
+
+    private final CacheMonitor monitor;
+    private final CacheStats stats;
+    private final AiStats ai;
+    private final CacheInvalidator invalidator;
+    private final Coherence coherence;
+    private final RedisTier tier;
+    private final L1Tier l1;
+    private final ProjectWarmer warmer;
+
+    public AdminResource(CacheMonitor monitor, CacheStats stats, AiStats ai, CacheInvalidator invalidator,
+            Coherence coherence, RedisTier tier, L1Tier l1, ProjectWarmer warmer) {
+        this.warmer = warmer;
+        this.monitor = monitor;
+        this.stats = stats;
+        this.ai = ai;
+        this.invalidator = invalidator;
+        this.coherence = coherence;
+        this.tier = tier;
+        this.l1 = l1;
+    }
+
+    @GET
+    @Path("/stats")
+    public Uni<CacheStatsView> stats() {
+        return monitor.refreshRedis().map(x -> CacheStatsView.of(monitor, stats, ai, warmer.figures(),
+                tier.breaker().state().name().toLowerCase(Locale.ROOT).replace('_', '-'), l1.size(),
+                l1.weightedSize()));
+    }
+
+    @POST
+    @Path("/stats/reset")
+    public void reset() {
+        stats.reset();
+        ai.reset();
+        monitor.restartWindow();
+        LOG.info("Cache statistics reset");
+    }
+
+    @DELETE
+    @Path("/{cacheName}")
+    public Uni<Void> flush(@PathParam("cacheName") String cacheName) {
+        if (!CacheNames.isKnown(cacheName)) {
+            throw new ProblemException(404, Problems.NOT_FOUND, "Not found", "Cache [" + cacheName
+                    + "] does not exist; the caches are " + String.join(", ", CacheNames.ALL), List.of());
+        }
+        return invalidator.flush(cacheName).invoke(() -> LOG.infof("Cache [%s] flushed", cacheName));
+    }
+
+    @PUT
+    @Path("/enabled")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public EnabledView enabled(@Valid @NotNull(message = "a body {\"enabled\": true|false} is required")
+            EnabledRequest request) {
+        coherence.setEnabled(request.enabled());
+        LOG.infof("Caching switched %s at run time", request.enabled() ? "on" : "off");
+        return new EnabledView(coherence.enabled());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.scenecache.ai;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the decision cache saves: calls to the AI provider, decisions served from the cache and the
+ * tokens those cached decisions cost when they were made. Counters only grow (they back Prometheus
+ * counters); {@link #reset} takes a baseline for the admin figures, like {@code CacheStats}.
+ */
+@ApplicationScoped
+@Startup
+public class AiStats {
+
+    /** The figures since start, or since the last reset. */
+    public record Snapshot(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved) {
+        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0);
+
+        Snapshot minus(Snapshot o) {
+            return new Snapshot(upstreamCalls - o.upstreamCalls, upstreamErrors - o.upstreamErrors,
+                    cacheHits - o.cacheHits, tokensUsed - o.tokensUsed, tokensSaved - o.tokensSaved);
+        }
+    }
+
+    private final LongAdder upstreamCalls = new LongAdder();
+    private final LongAdder upstreamErrors = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder tokensUsed = new LongAdder();
+    private final LongAdder tokensSaved = new LongAdder();
+    private volatile Snapshot baseline = Snapshot.ZERO;
+
+    public AiStats(MeterRegistry registry) {
+        counter(registry, "ai.upstream.calls", "Calls made to the AI provider", upstreamCalls);
+        counter(registry, "ai.upstream.errors", "Calls to the AI provider that failed or timed out", upstreamErrors);
+        counter(registry, "ai.cache.hits", "Decisions served from the decision cache instead of the AI provider",
+                cacheHits);
+        counter(registry, "ai.tokens.used", "Tokens the AI provider reported for the calls made", tokensUsed);
+        counter(registry, "ai.tokens.saved", "Tokens the decisions served from the cache cost when they were made",
+                tokensSaved);
+    }
+
+    /** A call to the provider answered, costing {@code tokens}. */
+    public void upstreamCall(long tokens) {
+        upstreamCalls.increment();
+        tokensUsed.add(tokens);
+    }
+
+    /** A call to the provider failed (error answer, malformed answer, timeout). */
+    public void upstreamError() {
+        upstreamCalls.increment();
+        upstreamErrors.increment();
+    }
+
+    /** A decision came from the cache; it had cost {@code tokens} when it was made. */
+    public void cacheHit(long tokens) {
+        cacheHits.increment();
+        tokensSaved.add(tokens);
+    }
+
+    public Snapshot sinceReset() {
+        return now().minus(baseline);
+    }
+
+    public void reset() {
+        baseline = now();
+    }
+
+    private Snapshot now() {
+        return new Snapshot(upstreamCalls.sum(), upstreamErrors.sum(), cacheHits.sum(), tokensUsed.sum(),
+                tokensSaved.sum());
+    }
+
+    private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+    }
+}

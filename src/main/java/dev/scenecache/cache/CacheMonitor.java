@@ -1,0 +1,295 @@
+package dev.scenecache.cache;
+
+import dev.scenecache.cache.internal.CacheStats;
+import dev.scenecache.cache.internal.CircuitBreaker;
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.cache.internal.L1Tier;
+import dev.scenecache.cache.internal.RedisSettings;
+import dev.scenecache.cache.internal.RedisTier;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The cache's state as operators see it: health and its reasons, the hit rate over the last minutes,
+ * Redis memory, and the gauges and counters behind {@code /q/metrics}.
+ *
+ * <p><b>Health.</b> The cache is degraded, never down: the service answers from PostgreSQL whatever
+ * happens to Redis. It is degraded when caching is switched off, when Redis does not answer (circuit
+ * open, or a probe failed), when the invalidation subscription is not established or its heartbeat is
+ * late (L1 is then off), when invalidations wait for Redis (L2 is then not read), when Redis memory is
+ * nearly full, and when the hit rate over {@code cache.health.window} is below
+ * {@code cache.health.min-hit-rate} once there were {@code cache.health.min-lookups} lookups to judge.
+ *
+ * <p><b>Hit-rate window.</b> Totals since start (they only grow) are sampled every 10 s into a bounded
+ * ring; the window's figure is "now" minus the oldest sample inside the window. A stats reset clears
+ * the ring, so the window restarts with the counters.
+ *
+ * <p>Nothing here talks to Redis while caching is off. Redis calls go through the cache's own circuit
+ * breaker and timeout, so a probe never waits longer than {@code cache.redis.timeout}.
+ */
+@ApplicationScoped
+@Startup
+public class CacheMonitor {
+
+    /** Redis as last seen by {@code INFO memory}; null figures when never seen. */
+    public record RedisState(boolean connected, Long usedMemoryBytes, Long maxMemoryBytes, String evictionPolicy,
+            List<String> settingProblems) {}
+
+    /** {@code "ok"}, {@code "disabled"} or {@code "degraded"}, and why. */
+    public record Health(String state, List<String> reasons) {
+        public boolean degraded() {
+            return !"ok".equals(state);
+        }
+    }
+
+    /** Hits and misses over the recent window. */
+    public record Window(Duration span, long hits, long misses) {
+        public long lookups() {
+            return hits + misses;
+        }
+
+        public double hitRate() {
+            return lookups() == 0 ? 0.0 : 100.0 * hits / lookups();
+        }
+    }
+
+    private record Sample(long atMillis, long hits, long misses) {}
+
+    static final long SAMPLE_EVERY_MILLIS = 10_000;
+    private static final double MEMORY_NEARLY_FULL = 0.95;
+
+    private final CacheStats stats;
+    private final Coherence coherence;
+    private final RedisTier tier;
+    private final L1Tier l1;
+    private final RedisSettings settings;
+    private final CacheConfig config;
+    private final Deque<Sample> samples = new ArrayDeque<>();
+    private final int maxSamples;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private volatile RedisState redis = new RedisState(false, null, null, null, List.of());
+    private volatile String redisProblem;
+
+    public CacheMonitor(CacheStats stats, Coherence coherence, RedisTier tier, L1Tier l1, RedisSettings settings,
+            CacheConfig config, MeterRegistry registry) {
+        this.stats = stats;
+        this.coherence = coherence;
+        this.tier = tier;
+        this.l1 = l1;
+        this.settings = settings;
+        this.config = config;
+        this.maxSamples = (int) Math.min(10_000, config.health().window().toMillis() / SAMPLE_EVERY_MILLIS + 2);
+        restartWindow();
+        register(registry);
+    }
+
+    public long uptimeSeconds() {
+        return (System.currentTimeMillis() - startedAtMillis) / 1000;
+    }
+
+    void start(@Observes StartupEvent event) {
+        refreshRedis().subscribe().with(x -> {}, x -> {});
+    }
+
+    // --- health --------------------------------------------------------------------------------------
+
+    /** The health from what this instance knows now, without calling Redis. */
+    public Health health() {
+        if (!coherence.enabled()) {
+            return new Health("disabled", List.of("caching is switched off: every read goes to PostgreSQL"));
+        }
+        List<String> reasons = new ArrayList<>();
+        CircuitBreaker.State circuit = tier.breaker().state();
+        if (circuit == CircuitBreaker.State.OPEN) {
+            reasons.add("Redis unreachable: circuit open, reads go to PostgreSQL");
+        } else if (circuit == CircuitBreaker.State.HALF_OPEN) {
+            reasons.add("Redis circuit half-open: probing whether Redis is back");
+        } else if (redisProblem != null) {
+            reasons.add("Redis unreachable: " + redisProblem);
+        }
+        if (!coherence.subscribed()) {
+            reasons.add("invalidation subscription not established: the in-process tier is off");
+        } else if (config.l1().enabled() && !coherence.heartbeatFresh()) {
+            reasons.add("invalidation heartbeat late: the in-process tier is fenced off");
+        }
+        if (coherence.waitingForReplay()) {
+            reasons.add(coherence.pendingInvalidations()
+                    + " invalidation(s) waiting for Redis: L2 is not read until they are applied");
+        }
+        RedisState r = redis;
+        if (r.usedMemoryBytes() != null && r.maxMemoryBytes() != null && r.maxMemoryBytes() > 0
+                && r.usedMemoryBytes() >= MEMORY_NEARLY_FULL * r.maxMemoryBytes()) {
+            reasons.add(String.format(Locale.ROOT, "Redis memory at %.0f%% of maxmemory (%s)",
+                    100.0 * r.usedMemoryBytes() / r.maxMemoryBytes(), r.evictionPolicy()));
+        }
+        Window w = window();
+        if (w.lookups() >= config.health().minLookups() && w.hitRate() < config.health().minHitRate()) {
+            reasons.add(String.format(Locale.ROOT, "hit rate %.1f%% over the last %s (%d lookups), below %.0f%%",
+                    w.hitRate(), human(w.span()), w.lookups(), config.health().minHitRate()));
+        }
+        return new Health(reasons.isEmpty() ? "ok" : "degraded", List.copyOf(reasons));
+    }
+
+    /** Asks Redis ({@code INFO memory}, bounded by the cache's timeout), then answers the health. */
+    public Uni<Health> probe() {
+        return refreshRedis().map(x -> health());
+    }
+
+    // --- Redis ---------------------------------------------------------------------------------------
+
+    public RedisState redis() {
+        return redis;
+    }
+
+    /** Refreshes {@link #redis()} from {@code INFO memory}; never fails, skipped while caching is off. */
+    public Uni<RedisState> refreshRedis() {
+        if (!coherence.enabled()) {
+            redis = new RedisState(false, redis.usedMemoryBytes(), redis.maxMemoryBytes(), redis.evictionPolicy(),
+                    settings.problems());
+            return Uni.createFrom().item(redis);
+        }
+        return tier.send(Request.cmd(Command.INFO).arg("memory"))
+                .map(response -> {
+                    String info = response.toString();
+                    redisProblem = null;
+                    redis = new RedisState(true, field(info, "used_memory"), field(info, "maxmemory"),
+                            text(info, "maxmemory_policy"), settings.problems());
+                    return redis;
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    redisProblem = failure.getMessage();
+                    redis = new RedisState(false, redis.usedMemoryBytes(), redis.maxMemoryBytes(),
+                            redis.evictionPolicy(), settings.problems());
+                    return redis;
+                });
+    }
+
+    // --- hit-rate window -------------------------------------------------------------------------------
+
+    public Window window() {
+        long now = System.currentTimeMillis();
+        long[] totals = totals();
+        Sample base;
+        synchronized (samples) {
+            base = samples.peekLast();
+            for (Sample s : samples) {
+                if (s.atMillis() >= now - config.health().window().toMillis()) {
+                    base = s;
+                    break;
+                }
+            }
+        }
+        return new Window(Duration.ofMillis(now - base.atMillis()), totals[0] - base.hits(), totals[1] - base.misses());
+    }
+
+    /** The window starts again from now (a stats reset). */
+    public void restartWindow() {
+        long[] totals = totals();
+        synchronized (samples) {
+            samples.clear();
+            samples.addLast(new Sample(System.currentTimeMillis(), totals[0], totals[1]));
+        }
+    }
+
+    @Scheduled(every = "10s", delay = 10, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sample() {
+        long[] totals = totals();
+        synchronized (samples) {
+            samples.addLast(new Sample(System.currentTimeMillis(), totals[0], totals[1]));
+            while (samples.size() > maxSamples) {
+                samples.removeFirst();
+            }
+        }
+        return refreshRedis().replaceWithVoid();
+    }
+
+    private long[] totals() {
+        long hits = 0;
+        long misses = 0;
+        for (CacheStats.Snapshot s : stats.sinceStart().values()) {
+            hits += s.hits();
+            misses += s.misses();
+        }
+        return new long[] {hits, misses};
+    }
+
+    // --- metrics ---------------------------------------------------------------------------------------
+
+    private void register(MeterRegistry registry) {
+        Gauge.builder("cache.enabled", coherence, c -> c.enabled() ? 1 : 0)
+                .description("1 while caching is switched on").register(registry);
+        Gauge.builder("cache.degraded", this, m -> m.health().degraded() ? 1 : 0)
+                .description("1 while the cache is degraded or switched off (see /admin/cache/stats for why)")
+                .register(registry);
+        Gauge.builder("cache.l1.size", l1, L1Tier::size)
+                .description("Entries in the in-process tier").register(registry);
+        Gauge.builder("cache.l1.weight", l1, L1Tier::weightedSize).baseUnit(BaseUnits.BYTES)
+                .description("Bytes of values in the in-process tier").register(registry);
+        Gauge.builder("cache.circuit.state", tier, t -> t.breaker().state().ordinal())
+                .description("Redis circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
+        FunctionCounter.builder("cache.circuit.opened", tier, t -> t.breaker().timesOpened())
+                .description("Times the Redis circuit breaker opened").register(registry);
+        Gauge.builder("cache.coherence.subscribed", coherence, c -> c.subscribed() ? 1 : 0)
+                .description("1 while the invalidation subscription is established").register(registry);
+        FunctionCounter.builder("cache.coherence.ack.timeouts", coherence, Coherence::ackTimeouts)
+                .description("Writes that stopped waiting for an instance's invalidation acknowledgement")
+                .register(registry);
+        FunctionCounter.builder("cache.invalidations.missed", coherence, Coherence::missedInvalidations)
+                .description("Invalidations Redis could not take at once (kept and replayed)").register(registry);
+        Gauge.builder("cache.invalidations.pending", coherence, Coherence::pendingInvalidations)
+                .description("Invalidations waiting to be replayed in Redis").register(registry);
+        FunctionCounter.builder("cache.redis.commands", tier, RedisTier::commands)
+                .description("Commands sent to Redis").register(registry);
+        FunctionCounter.builder("cache.redis.failures", tier, RedisTier::failures)
+                .description("Redis commands that failed or timed out").register(registry);
+        Gauge.builder("cache.redis.memory.used", this, m -> orNaN(m.redis.usedMemoryBytes()))
+                .baseUnit(BaseUnits.BYTES).description("Redis used_memory (INFO memory)").register(registry);
+        Gauge.builder("cache.redis.memory.max", this, m -> orNaN(m.redis.maxMemoryBytes()))
+                .baseUnit(BaseUnits.BYTES).description("Redis maxmemory, 0 when unlimited (INFO memory)")
+                .register(registry);
+    }
+
+    private static double orNaN(Long value) {
+        return value == null ? Double.NaN : value;
+    }
+
+    private static Long field(String info, String name) {
+        String value = text(info, name);
+        try {
+            return value == null ? null : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 ? (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s") : s + "s";
+    }
+}
