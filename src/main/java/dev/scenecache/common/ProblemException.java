@@ -12,6 +12,7 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private String retryAfterSeconds;
 
     public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
         super(detail, null, false, false);
@@ -41,6 +42,19 @@ public class ProblemException extends RuntimeException {
     public static ProblemException tooLarge(String field, String message) {
         return new ProblemException(413, Problems.TOO_LARGE, "Content too large", message,
                 List.of(new Problem.FieldError(field, message)));
+    }
+
+    /** 503: the service is overloaded right now; the client should retry after {@code seconds}. */
+    public static ProblemException unavailable(String detail, int seconds) {
+        ProblemException e = new ProblemException(503, Problems.SERVICE_UNAVAILABLE, "Service unavailable", detail,
+                List.of());
+        e.retryAfterSeconds = Integer.toString(seconds);
+        return e;
+    }
+
+    /** The {@code Retry-After} header to answer with, or null. */
+    public String retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Problem toProblem() {

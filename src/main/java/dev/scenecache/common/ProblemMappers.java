@@ -28,7 +28,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.toProblem());
+        return respond(e.toProblem(), e.status(), e.retryAfterSeconds());
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.component.ComponentService;
 import dev.scenecache.scene.SceneService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,7 +32,8 @@ import org.jboss.logging.Logger;
  * Cache warming: {@code POST /projects/{p}/open}, and the preload of the most recently updated
  * projects at start ({@code CACHE_PRELOAD_PROJECTS}).
  *
- * <p>Warming reads the project, its scene list and each of its scenes through the very cached methods
+ * <p>Warming reads the project, its scene list, each of its scenes and each scene's component build
+ * through the very cached methods
  * requests use, so what is cached already is a hit and costs nothing, what is not is loaded once and
  * filled with the same race guards as any read. It never writes, so it can never make anything stale.
  *
@@ -48,6 +50,7 @@ public class ProjectWarmer {
 
     private final ProjectService projects;
     private final SceneService scenes;
+    private final ComponentService components;
     private final ObjectMapper mapper;
     private final CacheConfig config;
     private final Vertx vertx;
@@ -56,9 +59,10 @@ public class ProjectWarmer {
     private final Counter skipped;
     private final Counter failedLoads;
 
-    public ProjectWarmer(ProjectService projects, SceneService scenes, ObjectMapper mapper, CacheConfig config,
-            Vertx vertx, MeterRegistry registry) {
+    public ProjectWarmer(ProjectService projects, SceneService scenes, ComponentService components, ObjectMapper mapper,
+            CacheConfig config, Vertx vertx, MeterRegistry registry) {
         this.projects = projects;
+        this.components = components;
         this.scenes = scenes;
         this.mapper = mapper;
         this.config = config;
@@ -107,7 +111,8 @@ public class ProjectWarmer {
         return onOwnContext(root, () -> projects.findProject(projectId).replaceWithVoid())
                 .chain(() -> onOwnContext(root, () -> scenes.listScenes(projectId)))
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(sceneIds(list.json())))
-                .onItem().transformToUni(sceneId -> onOwnContext(root, () -> scenes.findScene(projectId, sceneId))
+                .onItem().transformToUni(sceneId -> onOwnContext(root, () -> scenes.findScene(projectId, sceneId)
+                                .chain(components::buildScene))
                         .replaceWithVoid()
                         .onFailure().recoverWithItem(failure -> failed(projectId, failure)))
                 .merge(Math.max(1, config.warming().concurrency()))

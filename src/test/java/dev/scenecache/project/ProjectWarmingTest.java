@@ -34,6 +34,9 @@ class ProjectWarmingTest {
     @Inject
     ProjectWarmer warmer;
 
+    @Inject
+    dev.scenecache.component.CompilePool pool;
+
     @BeforeEach
     void cacheReady() {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
@@ -56,9 +59,13 @@ class ProjectWarmingTest {
         given().get("/projects/{p}", project).then().statusCode(200).header("X-Cache", "HIT");
         given().get("/projects/{p}/scenes", project).then().statusCode(200).header("X-Cache", "HIT")
                 .body("size()", equalTo(3));
+        long compiles = pool.compiles();
         for (String scene : scenes) {
             given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).header("X-Cache", "HIT");
+            given().get("/projects/{p}/scenes/{s}/component", project, scene).then().statusCode(200)
+                    .header("X-Cache", "HIT").body("success", equalTo(true));
         }
+        assertThat(pool.compiles()).isEqualTo(compiles);
         assertThat(Sql.statementsOn("scenes")).isEqualTo(sceneQueries);
         assertThat(Sql.statementsOn("projects")).isEqualTo(projectQueries);
     }
@@ -105,7 +112,7 @@ class ProjectWarmingTest {
     }
 
     private static void flushAll() {
-        for (String cache : List.of(CacheNames.PROJECT, CacheNames.SCENE_LIST, CacheNames.SCENE)) {
+        for (String cache : List.of(CacheNames.PROJECT, CacheNames.SCENE_LIST, CacheNames.SCENE, CacheNames.COMPONENT)) {
             given().header("Authorization", "Bearer test-admin-token").delete("/admin/cache/{c}", cache)
                     .then().statusCode(204);
         }

@@ -2,6 +2,7 @@ package dev.scenecache.cache.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +24,11 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class L1Tier {
 
-    /** A cached value, or a not-found answer ({@code negative}) with its detail. */
-    public record Entry(Object value, boolean negative, String detail, int weight) {}
+    /**
+     * A cached value, or a not-found answer ({@code negative}) with its detail; {@code ttlNanos} shortens
+     * its life below {@code cache.l1.ttl} when positive.
+     */
+    public record Entry(Object value, boolean negative, String detail, int weight, long ttlNanos) {}
 
     private final Cache<CacheKey, Entry> cache;
     private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads =
@@ -34,11 +38,13 @@ public class L1Tier {
     public L1Tier(CacheConfig config, CacheStats stats) {
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
         // weight budget, so the count can never pass max-entries while the bytes stay within budget.
+        long maxNanos = config.l1().ttl().toNanos();
         int floor = (int) Math.max(1, config.l1().maxWeightBytes() / Math.max(1, config.l1().maxEntries()));
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(config.l1().maxWeightBytes())
                 .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
-                .expireAfterWrite(config.l1().ttl())
+                .expireAfter(Expiry.<CacheKey, Entry>writing((k, e) -> e.ttlNanos() > 0 && e.ttlNanos() < maxNanos
+                        ? java.time.Duration.ofNanos(e.ttlNanos()) : config.l1().ttl()))
                 .removalListener((k, v, cause) -> {
                     if (cause.wasEvicted() && k != null) {
                         stats.of(k.cache()).evictions.increment();

@@ -156,7 +156,9 @@ public class TwoTierCache {
         if (!read.hit()) {
             byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
                     negative ? 0 : spec.codec().version(result.value()), config.compressAboveBytes());
-            long ttl = negative ? config.negativeTtl().toMillis() : jitter(spec.ttlMillis());
+            long own = ownTtlMillis(result.value());
+            long ttl = negative ? config.negativeTtl().toMillis()
+                    : own > 0 && own < spec.ttlMillis() ? own : jitter(spec.ttlMillis());
             l2.fill(key, lease, entry, ttl).subscribe().with(
                     landed -> (landed ? counters.puts : counters.fillsRejected).increment(),
                     failure -> counters.errors.increment());
@@ -166,7 +168,8 @@ public class TwoTierCache {
     private void keepInL1(CacheKey key, Result result, int weight, long stamp) {
         if (coherence.l1Usable()) {
             l1.putIfUnchanged(key, new L1Tier.Entry(result.value(), result.notFound() != null,
-                    result.notFound() == null ? null : result.notFound().getMessage(), weight), stamp);
+                    result.notFound() == null ? null : result.notFound().getMessage(), weight,
+                    ownTtlMillis(result.value()) * 1_000_000L), stamp);
         }
     }
 
@@ -218,6 +221,14 @@ public class TwoTierCache {
             default -> config.ttl().scenes();
         };
         return seconds * 1000;
+    }
+
+    /** The shorter life a value asks for ({@link CacheTtl}), in ms; 0 when it asks for none. */
+    private static long ownTtlMillis(Object value) {
+        if (value instanceof dev.scenecache.cache.CacheTtl own && own.cacheTtl() != null) {
+            return Math.max(1, own.cacheTtl().toMillis());
+        }
+        return 0;
     }
 
     private long jitter(long ttlMillis) {
