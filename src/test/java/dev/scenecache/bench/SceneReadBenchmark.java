@@ -282,7 +282,7 @@ public final class SceneReadBenchmark {
         System.out.println("[bench] " + line);
     }
 
-    private static void deleteTree(Path path) throws IOException {
+    static void deleteTree(Path path) throws IOException {
         if (Files.exists(path)) {
             try (var walk = Files.walk(path)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
