@@ -1,0 +1,35 @@
+package dev.scenecache.ai;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The AI brain's settings: {@code AI_PROVIDER}, {@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT}. */
+@ConfigMapping(prefix = "ai")
+public interface AiConfig {
+
+    /** {@code openai} or {@code heuristic}; unset: {@code openai} when an API key is set, else {@code heuristic}. */
+    Optional<String> provider();
+
+    /** The OpenAI-compatible API root; {@code /chat/completions} is appended. */
+    @WithDefault("https://api.openai.com/v1")
+    String baseUrl();
+
+    Optional<String> apiKey();
+
+    @WithDefault("gpt-4o-mini")
+    String model();
+
+    /** The total deadline of one decision upstream, retries included; past it: 504. */
+    @WithDefault("30s")
+    Duration timeout();
+
+    /** Retries after a 429, a 5xx or a connection failure (with backoff), within the deadline. */
+    @WithDefault("3")
+    int retries();
+
+    /** How long another instance's identical call in flight is waited for before calling ourselves. */
+    @WithDefault("35s")
+    Duration inflightWait();
+}

@@ -1,0 +1,48 @@
+package dev.scenecache.ai;
+
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheId;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.CacheRead;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@code decision} cache (TTL {@code CACHE_TTL_AI}): keyed by {@link DecisionKey} within the
+ * project's group, so deleting the project drops its decisions. Only answers are cached: a failure
+ * or timeout upstream is an exception, which the cache never stores.
+ */
+@ApplicationScoped
+public class DecisionCache {
+
+    private final Brain brain;
+    private final InflightCalls inflight;
+    private final AiStats stats;
+
+    public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats) {
+        this.brain = brain;
+        this.inflight = inflight;
+        this.stats = stats;
+    }
+
+    public static CacheKey key(UUID projectId, String hash) {
+        return CacheKey.of(CacheNames.DECISION, CacheNames.projectGroup(projectId), hash);
+    }
+
+    /**
+     * The decision for {@code hash}; on a miss the brain is asked (once across instances) and
+     * {@code called} is set when this call was the one that asked it.
+     */
+    @CacheRead(cache = CacheNames.DECISION, negative = false)
+    public Uni<BrainAnswer> decide(@CacheGroup("p") UUID projectId, @CacheId String hash, String prompt,
+            ProjectContext context, AtomicBoolean called) {
+        boolean[] mine = new boolean[1];
+        return inflight.once(key(projectId, hash).redisKey(), () -> brain.decide(prompt, context)
+                        .invoke(answer -> stats.upstreamCall(answer.tokens()))
+                        .onFailure().invoke(f -> stats.upstreamError()), mine)
+                .invoke(() -> called.set(mine[0]));
+    }
+}

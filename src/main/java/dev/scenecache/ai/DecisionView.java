@@ -1,0 +1,17 @@
+package dev.scenecache.ai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.UUID;
+
+/** API.md's Decision. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record DecisionView(Operation operation, UUID targetSceneId, String toolName, String reasoning, String model,
+        boolean cached) {
+
+    static DecisionView of(BrainAnswer answer, boolean cached) {
+        return new DecisionView(answer.operation(), answer.targetSceneId(), answer.toolName(), answer.reasoning(),
+                answer.model(), cached);
+    }
+}

@@ -1,0 +1,255 @@
+package dev.scenecache.ai;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.AiStub;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.RedisProbe;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Decisions through the openai brain against a real HTTP stub of the provider, and the decision cache. */
+@QuarkusTest
+@TestProfile(AiStub.Profile.class)
+@QuarkusTestResource(TestServers.class)
+class DecisionTest {
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    static final String PATH = "/v1/chat/completions";
+
+    @Inject
+    Coherence coherence;
+
+    @Inject
+    Brain brain;
+
+    @Inject
+    AiStats stats;
+
+    WireMockServer ai;
+
+    @BeforeEach
+    void ready() {
+        ai = AiStub.server();
+        ai.resetAll();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
+    }
+
+    @Test
+    void shouldSendTheProtocolsRequestAndTurnTheToolCallIntoADecision() {
+        String project = Api.createProject("Brainy");
+        String title = Api.createScene(project, "Title");
+        Api.createScene(project, "Outro");
+        stub(AiStub.completion("editScene", "{\"targetSceneId\": \"" + title + "\", \"reasoning\": \"blue title\"}"));
+
+        decide(project, "make the title blue " + UUID.randomUUID()).statusCode(200)
+                .body("operation", org.hamcrest.Matchers.equalTo("editScene"))
+                .body("targetSceneId", org.hamcrest.Matchers.equalTo(title))
+                .body("toolName", org.hamcrest.Matchers.equalTo("editScene"))
+                .body("reasoning", org.hamcrest.Matchers.equalTo("blue title"))
+                .body("model", org.hamcrest.Matchers.equalTo("gpt-test"))
+                .body("cached", org.hamcrest.Matchers.equalTo(false));
+
+        ai.verify(1, postRequestedFor(urlEqualTo(PATH))
+                .withHeader("Authorization", equalTo("Bearer test-key-for-the-stub"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("gpt-test")))
+                .withRequestBody(matchingJsonPath("$.tool_choice", equalTo("required")))
+                .withRequestBody(matchingJsonPath("$.tools.length()", equalTo("5")))
+                .withRequestBody(matchingJsonPath("$.tools[1].function.name", equalTo("editScene")))
+                .withRequestBody(matchingJsonPath("$.messages[0].role", equalTo("system")))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing(title)))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing("name=\"Outro\"")))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing("Project type: marketing"))));
+    }
+
+    @Test
+    void shouldCallUpstreamOnceForTheSamePromptHoweverItIsSpelled() {
+        String project = Api.createProject("Repeat");
+        String scene = Api.createScene(project, "Intro");
+        stub(AiStub.completion("addScene", "{\"targetSceneId\": null, \"reasoning\": \"a title scene\"}"));
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        AiStats.Snapshot before = stats.sinceReset();
+
+        decide(project, "Add a title scene " + tag).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        decide(project, "Add a title scene " + tag).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(true))
+                .body("operation", org.hamcrest.Matchers.equalTo("addScene"));
+        decide(project, "  add a TITLE   scene " + tag.toUpperCase() + ". ").statusCode(200)
+                .body("cached", org.hamcrest.Matchers.equalTo(true));
+        assertThat(calls()).isEqualTo(1);
+        AiStats.Snapshot after = stats.sinceReset();
+        assertThat(after.upstreamCalls() - before.upstreamCalls()).isEqualTo(1);
+        assertThat(after.cacheHits() - before.cacheHits()).isEqualTo(2);
+        assertThat(after.tokensSaved() - before.tokensSaved()).isEqualTo(300); // 150 tokens per saved call
+
+        // What the brain never sees (the code of a scene) does not matter: still a hit.
+        given().contentType(ContentType.JSON).body(Map.of("tsxCode", Api.TSX + "// changed"))
+                .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
+        decide(project, "add a title scene " + tag).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(true));
+        assertThat(calls()).isEqualTo(1);
+
+        // What it sees does: another scene, another project.
+        Api.createScene(project, "Chart");
+        decide(project, "add a title scene " + tag).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        String other = Api.createProject("Other");
+        decide(other, "add a title scene " + tag).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        assertThat(calls()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNeverServeADecisionAboutASceneThatIsGone() {
+        String project = Api.createProject("Vanishing");
+        String target = Api.createScene(project, "Doomed");
+        Api.createScene(project, "Survivor");
+        String prompt = "edit the doomed scene " + UUID.randomUUID();
+        stub(AiStub.completion("editScene", "{\"targetSceneId\": \"" + target + "\", \"reasoning\": \"r\"}"));
+        decide(project, prompt).statusCode(200).body("targetSceneId", org.hamcrest.Matchers.equalTo(target));
+        decide(project, prompt).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(true));
+
+        given().delete("/projects/{p}/scenes/{s}", project, target).then().statusCode(204);
+        stub(AiStub.completion("clarify", "{\"targetSceneId\": null, \"reasoning\": \"which scene?\"}"));
+        decide(project, prompt).statusCode(200)
+                .body("operation", org.hamcrest.Matchers.equalTo("clarify"))
+                .body("cached", org.hamcrest.Matchers.equalTo(false));
+        assertThat(calls()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAnswer502ForMalformedAnswersAndCacheNothing() {
+        String project = Api.createProject("Malformed");
+        String scene = Api.createScene(project, "Only");
+        String prompt = "change it " + UUID.randomUUID();
+        Map<String, String> broken = Map.of(
+                "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"sure!\"}}]}", "no tool call",
+                AiStub.completion("editScene", "{not json"), "not JSON",
+                AiStub.completion("explodeScene", "{}"), "unknown operation",
+                AiStub.completion("editScene", "{\"targetSceneId\": \"" + UUID.randomUUID() + "\"}"), "unknown scene id",
+                AiStub.completion("deleteScene", "{\"reasoning\": \"no target\"}"), "without a targetSceneId");
+        int expectedCalls = 0;
+        for (Map.Entry<String, String> answer : broken.entrySet()) {
+            stub(answer.getKey());
+            decide(project, prompt).statusCode(502).contentType("application/problem+json")
+                    .body("type", org.hamcrest.Matchers.equalTo("urn:scenecache:problem:upstream-error"))
+                    .body("detail", containsString(answer.getValue()));
+            assertThat(calls()).isEqualTo(++expectedCalls);
+        }
+        stub(AiStub.completion("editScene", "{\"targetSceneId\": \"" + scene + "\", \"reasoning\": \"ok\"}"));
+        decide(project, prompt).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        assertThat(calls()).isEqualTo(expectedCalls + 1);
+    }
+
+    @Test
+    void shouldRetryA429AndAnswer502AfterPersistent5xxAnd504PastTheDeadline() {
+        String project = Api.createProject("Flaky");
+        ai.stubFor(post(urlEqualTo(PATH)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429)).willSetStateTo("recovered"));
+        ai.stubFor(post(urlEqualTo(PATH)).inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(okJson(AiStub.completion("addScene", "{\"reasoning\": \"after a retry\"}"))));
+        decide(project, "add an intro " + UUID.randomUUID()).statusCode(200)
+                .body("reasoning", org.hamcrest.Matchers.equalTo("after a retry"));
+        assertThat(calls()).isEqualTo(2);
+
+        ai.resetAll();
+        ai.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503)));
+        decide(project, "add an outro " + UUID.randomUUID()).statusCode(502)
+                .body("detail", containsString("HTTP 503"));
+        assertThat(calls()).isEqualTo(4); // the first try and three retries
+
+        ai.resetAll();
+        ai.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(AiStub.completion("addScene", "{\"reasoning\": \"slow\"}"))
+                .withFixedDelay(4000)));
+        long start = System.nanoTime();
+        decide(project, "add a slow scene " + UUID.randomUUID()).statusCode(504)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:scenecache:problem:upstream-timeout"));
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3500);
+    }
+
+    @Test
+    void shouldMakeOneUpstreamCallFor20ConcurrentIdenticalPrompts() throws Exception {
+        String project = Api.createProject("Crowd");
+        ai.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(AiStub.completion("addScene", "{\"reasoning\": \"one\"}"))
+                .withFixedDelay(400)));
+        String prompt = "add a crowd scene " + UUID.randomUUID();
+        List<CompletableFuture<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            all.add(CompletableFuture.supplyAsync(() -> decide(project, prompt).extract().statusCode()));
+        }
+        for (CompletableFuture<Integer> f : all) {
+            assertThat(f.get()).isEqualTo(200);
+        }
+        assertThat(calls()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWaitForAnotherInstancesCallInsteadOfCallingAgain() throws Exception {
+        String project = Api.createProject("Shared");
+        String prompt = "add a shared scene " + UUID.randomUUID();
+        ProjectContext context = new ProjectContext("marketing", List.of()); // what the brain sees of this project
+        String base = DecisionCache.key(UUID.fromString(project),
+                DecisionKey.of(prompt, brain.provider(), brain.model(), context)).redisKey();
+        stub(AiStub.completion("clarify", "{\"reasoning\": \"should not be asked\"}"));
+        try (RedisProbe redis = new RedisProbe()) {
+            // Another instance holds the lease for this very decision...
+            redis.call("SET", base + ":f", "other-instance", "PX", "10000");
+            CompletableFuture<ValidatableResponse> waiting = CompletableFuture.supplyAsync(() -> decide(project, prompt));
+            Thread.sleep(300);
+            assertThat(waiting).isNotDone();
+            // ... and hands its answer over.
+            BrainAnswer answer = new BrainAnswer(Operation.addScene, null, null, null, "addScene", "from elsewhere",
+                    "gpt-test", 150);
+            redis.call("SET", base + ":r", new ObjectMapper().writeValueAsString(answer), "PX", "30000");
+            waiting.get().statusCode(200)
+                    .body("reasoning", org.hamcrest.Matchers.equalTo("from elsewhere"))
+                    .body("cached", org.hamcrest.Matchers.equalTo(true));
+        }
+        assertThat(calls()).isZero();
+    }
+
+    private void stub(String body) {
+        ai.resetMappings(); // the stubs only: the request journal keeps counting
+        ai.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(body)));
+    }
+
+    private int calls() {
+        return ai.countRequestsMatching(postRequestedFor(urlEqualTo(PATH)).build()).getCount();
+    }
+
+    private static com.github.tomakehurst.wiremock.matching.StringValuePattern containing(String text) {
+        return com.github.tomakehurst.wiremock.client.WireMock.containing(text);
+    }
+
+    private static ValidatableResponse decide(String project, String prompt) {
+        return given().contentType(ContentType.JSON).body(Map.of("prompt", prompt))
+                .post("/projects/{p}/decisions", project).then();
+    }
+}
