@@ -54,7 +54,8 @@ public final class HeuristicBrain implements Brain {
         return Uni.createFrom().item(() -> decideNow(prompt, context));
     }
 
-    BrainAnswer decideNow(String prompt, ProjectContext context) {
+    /** The decision, computed at once (also the "model" of the decision benchmark's stub provider). */
+    public BrainAnswer decideNow(String prompt, ProjectContext context) {
         String text = DecisionKey.normalise(prompt);
         ProjectContext.SceneRef target = target(text, context.scenes());
         if (DELETE.matcher(text).find()) {

@@ -158,7 +158,10 @@ public class SceneService {
 
     public Uni<Void> deleteScene(UUID projectId, UUID sceneId, String ifMatch) {
         return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
-                Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch).flatMap(Scene::delete))
+                // A query delete, not session.remove(): removing the locked entity (flushed at commit) left
+                // transactions "idle in transaction" under concurrent deletes (ConcurrentWritesTest).
+                Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch)
+                                .flatMap(scene -> Scene.delete("id", scene.id)).replaceWithVoid())
                         .call(() -> cache.deleted(sceneKey(projectId, sceneId), "Scene [" + sceneId + "] does not exist")
                                 .invalidate(ProjectService.sceneListKey(projectId)).apply()));
     }

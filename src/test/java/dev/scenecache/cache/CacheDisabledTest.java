@@ -31,6 +31,9 @@ class CacheDisabledTest {
     @Inject
     Coherence coherence;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
     @Test
     void shouldBypassTheCacheWithoutAnyRedisCall() {
         try (RedisProbe redis = new RedisProbe()) {
@@ -42,7 +45,22 @@ class CacheDisabledTest {
                         .header("X-Cache", "BYPASS");
                 given().get("/projects/{p}", project).then().statusCode(200).header("X-Cache", "BYPASS");
             }
-            Api.createScene(project, "Another");
+            String another = Api.createScene(project, "Another");
+            given().contentType("application/json").body("{\"name\": \"Renamed\"}")
+                    .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
+            try {
+                var http = java.net.http.HttpClient.newHttpClient();
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/projects/" + project + "/scenes/" + another))
+                        .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(5))
+                        .method("DELETE", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(204);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            given().delete("/projects/{p}/scenes/{s}", project, scene).then().statusCode(204);
+            given().get("/projects/{p}/scenes", project).then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
             assertThat(redis.commandsProcessed() - before).as("only the INFO of this test").isEqualTo(1);
             assertThat(coherence.subscribed()).isFalse();
         }

@@ -278,6 +278,7 @@ public class Coherence {
         long seq = sequence.incrementAndGet();
         AckWaiter waiter = new AckWaiter();
         waiters.put(seq, waiter);
+        java.util.concurrent.Executor caller = CallerContext.current();
         String message = instanceId + "\t" + seq + "\n" + String.join("\n", ops);
         return publisher.apply(CHANNEL, message)
                 .chain(receivers -> {
@@ -290,7 +291,8 @@ public class Coherence {
                             });
                 })
                 .eventually(() -> waiters.remove(seq))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .emitOn(caller);
     }
 
     // --- the subscription ------------------------------------------------------------------------

@@ -199,6 +199,7 @@ public class RedisTier {
             }
             long start = System.nanoTime();
             commands.incrementAndGet();
+            java.util.concurrent.Executor caller = CallerContext.current();
             return redis.send(request)
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Redis did not answer in " + timeout))
                     .onItemOrFailure().invoke((item, failure) -> {
@@ -210,7 +211,8 @@ public class RedisTier {
                             breaker.onFailure();
                         }
                     })
-                    .onFailure(f -> !isCommandError(f)).transform(f -> new RedisUnavailable(f.toString(), f));
+                    .onFailure(f -> !isCommandError(f)).transform(f -> new RedisUnavailable(f.toString(), f))
+                    .emitOn(caller);
         });
     }
 

@@ -1,0 +1,87 @@
+package dev.scenecache.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** Many projects written at once: every write answers (no request left hanging in a transaction). */
+@QuarkusTest
+@QuarkusTestResource(TestServers.class)
+class ConcurrentWritesTest {
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void shouldAnswerEveryWriteWhenManyProjectsAreEditedAtOnce() throws Exception {
+        int projects = Integer.getInteger("writers", 24);
+        List<String> ids = new ArrayList<>();
+        List<List<String>> scenes = new ArrayList<>();
+        for (int p = 0; p < projects; p++) {
+            String project = Api.createProject("Busy " + p);
+            ids.add(project);
+            List<String> list = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                list.add(Api.createScene(project, "S" + s));
+            }
+            scenes.add(list);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(projects);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int p = 0; p < projects; p++) {
+            int index = p;
+            all.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (String scene : scenes.get(index)) {
+                        String uri = "http://127.0.0.1:" + port + "/projects/" + ids.get(index) + "/scenes/" + scene;
+                        HttpResponse<String> patch = http.send(HttpRequest.newBuilder(URI.create(uri))
+                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\": \"renamed\"}")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(patch.statusCode()).isEqualTo(200);
+                        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + port + "/projects/" + ids.get(index) + "/scenes"))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        assertThat(list.statusCode()).isEqualTo(200);
+                        HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(uri))
+                                .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                        assertThat(delete.statusCode()).as(uri).isEqualTo(204);
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, pool));
+        }
+        try {
+            for (CompletableFuture<Void> f : all) {
+                f.get();
+            }
+        } catch (Exception e) {
+            try (var c = TestServers.postgres().connect(); var st = c.createStatement();
+                    var rs = st.executeQuery("select pid, state, left(query, 100), now() - xact_start from pg_stat_activity "
+                            + "where state <> 'idle' and pid <> pg_backend_pid()")) {
+                while (rs.next()) {
+                    System.err.println("still in PostgreSQL: " + rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getString(3) + " | " + rs.getString(4));
+                }
+            }
+            throw e;
+        }
+        pool.shutdown();
+    }
+}
