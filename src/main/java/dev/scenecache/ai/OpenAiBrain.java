@@ -5,17 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
-import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * The {@code openai} brain: one Chat Completions call with one tool per operation and
@@ -31,13 +24,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 @jakarta.enterprise.inject.Typed(OpenAiBrain.class) // the Brain in use comes from Brains
 public class OpenAiBrain implements Brain {
 
-    /** A failure worth another attempt: 429, 5xx, connection trouble. */
-    public static final class Retryable extends RuntimeException {
-        Retryable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private static final String SYSTEM = """
             You are the editing brain of a motion-graphics video editor. The user asks for a change to \
             their video project; decide what to do by calling exactly one tool. Scene ids must be ids of \
@@ -46,11 +32,12 @@ public class OpenAiBrain implements Brain {
     private final AiConfig config;
     private final ObjectMapper mapper;
     private final ArrayNode tools;
-    private volatile ChatCompletionsClient client;
+    private final ChatCompletionsCalls calls;
 
-    public OpenAiBrain(AiConfig config, ObjectMapper mapper) {
+    public OpenAiBrain(AiConfig config, ObjectMapper mapper, ChatCompletionsCalls calls) {
         this.config = config;
         this.mapper = mapper;
+        this.calls = calls;
         this.tools = tools(mapper);
     }
 
@@ -72,40 +59,11 @@ public class OpenAiBrain implements Brain {
         messages.addObject().put("role", "user").put("content", describe(context) + "\nRequest: " + prompt);
         request.set("tools", tools);
         request.put("tool_choice", "required");
-        return self().call(request)
+        return calls.call(request)
                 .ifNoItem().after(config.timeout()).failWith(() -> UpstreamException.timeout("no answer within " + config.timeout()))
-                .onFailure(Retryable.class).transform(f -> UpstreamException.error(f.getMessage()))
+                .onFailure(ChatCompletionsCalls.Retryable.class).transform(f -> UpstreamException.error(f.getMessage()))
                 .onFailure(f -> !(f instanceof UpstreamException)).transform(f -> UpstreamException.error(f.toString()))
                 .map(answer -> parse(answer, context));
-    }
-
-    /** One call; retried by Fault Tolerance (through the CDI proxy) on {@link Retryable}. */
-    @Retry(maxRetries = 3, delay = 200, delayUnit = java.time.temporal.ChronoUnit.MILLIS, jitter = 100,
-            maxDuration = 60, durationUnit = java.time.temporal.ChronoUnit.SECONDS, retryOn = Retryable.class)
-    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = java.time.temporal.ChronoUnit.SECONDS)
-    public Uni<JsonNode> call(JsonNode request) {
-        return client().complete("Bearer " + config.apiKey().orElse(""), request)
-                .onFailure(WebApplicationException.class).transform(f -> {
-                    int status = ((WebApplicationException) f).getResponse().getStatus();
-                    return status == 429 || status >= 500
-                            ? new Retryable("the provider answered HTTP " + status)
-                            : UpstreamException.error("the provider answered HTTP " + status);
-                })
-                .onFailure(ProcessingException.class).transform(f -> new Retryable("cannot reach the provider: "
-                        + (f.getCause() != null ? f.getCause().getMessage() : f.getMessage())));
-    }
-
-    private OpenAiBrain self() {
-        return io.quarkus.arc.Arc.container().instance(OpenAiBrain.class).get();
-    }
-
-    private ChatCompletionsClient client() {
-        if (client == null) {
-            client = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(config.baseUrl()))
-                    .connectTimeout(5, TimeUnit.SECONDS).readTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .build(ChatCompletionsClient.class);
-        }
-        return client;
     }
 
     BrainAnswer parse(JsonNode answer, ProjectContext context) {

@@ -133,11 +133,10 @@ public final class ComponentBenchmark {
                 String response = post(build, JSON.writeValueAsString(Map.of("tsxCode", size.getValue())));
                 JsonNode result = JSON.readTree(response);
                 String key = "sc:{c:" + result.get("hash").asText() + "}:component";
-                long strlen = 0;
-                for (int i = 0; i < 50 && strlen == 0; i++) {
-                    strlen = redis.send(Request.cmd(Command.STRLEN).arg(key)).await().atMost(Duration.ofSeconds(5)).toLong();
-                    Thread.sleep(20);
-                }
+                // The fill lands in the background, just after the answer.
+                long strlen = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> redis.send(Request.cmd(Command.STRLEN).arg(key)).await().atMost(Duration.ofSeconds(5))
+                                .toLong(), n -> n > 0);
                 long usage = redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(key)).await()
                         .atMost(Duration.ofSeconds(5)).toLong();
                 int js = result.get("js").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;

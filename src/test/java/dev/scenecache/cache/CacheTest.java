@@ -178,7 +178,8 @@ class CacheTest {
         given().get("/projects/{p}", project).then().statusCode(404);
         given().get("/projects/{p}/scenes", project).then().statusCode(404);
         given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(404);
-        assertThat(redis.commandsProcessed() - commandsBefore).isLessThan(40);
+        // A handful of commands whatever the project holds (heartbeats every 200 ms run meanwhile, more on a slow machine).
+        assertThat(redis.commandsProcessed() - commandsBefore).isLessThan(80);
     }
 
     @Test
