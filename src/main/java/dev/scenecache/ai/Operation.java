@@ -1,6 +1,9 @@
 package dev.scenecache.ai;
 
-/** What a decision does; also the names of the tools the upstream brain is offered. */
+/**
+ * What a decision does; also the names of the tools the upstream brain is offered. Lower camel case on
+ * purpose: the API's operation names and the tool names sent upstream are these very names.
+ */
 public enum Operation {
     addScene, editScene, deleteScene, reorderScenes, clarify;
 
