@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.notNullValue;
 
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.internal.Coherence;
@@ -209,11 +208,12 @@ class AdminApiTest {
                 .body("checks.find { it.name == 'cache' }.data.cache", equalTo("degraded"))
                 .body("checks.find { it.name == 'cache' }.data.reasons", containsString("hit rate"));
 
+        // A reset restarts the window: the hit rate is no longer a reason (others, such as a heartbeat
+        // late on a loaded machine, are not this test's business).
         admin().post("/admin/cache/stats/reset").then().statusCode(204);
-        assertThat(stats().getString("health")).isEqualTo("healthy");
+        assertThat(stats().getList("reasons", String.class)).noneMatch(r -> r.startsWith("hit rate"));
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'cache' }.data.cache", equalTo("ok"))
                 .body("checks.name", hasItem("cache"))
-                .body("checks.find { it.name == 'cache' }.status", notNullValue());
+                .body("checks.find { it.name == 'cache' }.status", equalTo("UP"));
     }
 }

@@ -78,7 +78,8 @@ class DashboardTest {
             browser.findElement(By.id("connect")).click();
             awaitText(browser, "total-hit-rate", String.format(Locale.ROOT, "%.1f%%", stats.getDouble("totals.hitRate")));
             awaitText(browser, "lookups", "4");
-            assertThat(text(browser, "health")).isEqualToIgnoringCase(stats().getString("health"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(text(browser, "health")).isEqualToIgnoringCase(stats().getString("health")));
             assertThat(text(browser, "circuit")).isEqualToIgnoringCase("closed");
             assertThat(text(browser, "ready")).isEqualToIgnoringCase("UP");
             assertThat(browser.findElement(By.cssSelector("#cache-table tr[data-cache='scene']")).getText())
