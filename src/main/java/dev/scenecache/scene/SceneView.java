@@ -20,7 +20,7 @@ public record SceneView(
         Instant updatedAt,
         long version) {
 
-    static SceneView of(Scene s) {
+    public static SceneView of(Scene s) {
         return new SceneView(s.id, s.projectId, s.name, s.type, s.sceneOrder, s.tsxCode, s.props, s.durationFrames,
                 s.createdAt, s.updatedAt, s.version);
     }

@@ -55,6 +55,8 @@ final class LoadGenerator implements AutoCloseable {
     private final Zipf zipf;
     private final double writeShare;
     private final String fixedPath;
+    /** Put before {@code /projects/...}: a peer's copy of the scene API ({@code /bench/peers/<variant>}). */
+    private String prefix = "";
     private final long[] lastAcked;
     private final SplittableRandom random = new SplittableRandom(42);
     private long writeSeq;
@@ -68,6 +70,11 @@ final class LoadGenerator implements AutoCloseable {
         this.fixedPath = fixedPath;
         this.lastAcked = new long[targets.size()];
         java.util.Arrays.fill(lastAcked, -1);
+    }
+
+    LoadGenerator withPrefix(String pathPrefix) {
+        this.prefix = pathPrefix;
+        return this;
     }
 
     private final class Run {
@@ -90,7 +97,7 @@ final class LoadGenerator implements AutoCloseable {
             Target target = targets.get(index);
             boolean write = fixedPath == null && random.nextDouble() < writeShare;
             RequestOptions options = new RequestOptions()
-                    .setURI(fixedPath != null ? fixedPath : "/projects/" + target.project() + "/scenes/" + target.scene());
+                    .setURI(fixedPath != null ? fixedPath : prefix + "/projects/" + target.project() + "/scenes/" + target.scene());
             Buffer body = null;
             long seq = -1;
             if (write) {
@@ -194,7 +201,7 @@ final class LoadGenerator implements AutoCloseable {
                 }
                 Target t = targets.get(next[0]++);
                 open[0]++;
-                client.request(HttpMethod.GET, "/projects/" + t.project() + "/scenes/" + t.scene())
+                client.request(HttpMethod.GET, prefix + "/projects/" + t.project() + "/scenes/" + t.scene())
                         .compose(req -> req.send().compose(resp -> resp.body()))
                         .onComplete(ar -> {
                             open[0]--;

@@ -65,6 +65,7 @@ public final class SceneReadBenchmark {
             base.put("PG_PASSWORD", "bench");
             base.put("REDIS_URL", redisServer.url());
             base.put("BENCH_FLOOR_ENABLED", "true");
+            base.put("BENCH_PEERS_ENABLED", "true");
 
             // Seed once, through the API.
             List<LoadGenerator.Target> targets;
@@ -77,14 +78,20 @@ public final class SceneReadBenchmark {
             }
             say("scene JSON is " + jsonBytes + " bytes");
             base.put("BENCH_FLOOR_BYTES", Long.toString(jsonBytes));
-            String only = System.getProperty("bench.only", "abcd");
+            String only = System.getProperty("bench.only", "abcdef");
 
-            record Variant(String name, Map<String, String> env, String fixedPath, double writes) {}
+            record Variant(String name, Map<String, String> env, String fixedPath, double writes, String prefix) {}
             List<Variant> variants = List.of(
-                    new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0),
-                    new Variant("(b) L1 + L2", Map.of(), null, WRITES),
-                    new Variant("(c) L2 only", Map.of("CACHE_L1_ENABLED", "false"), null, WRITES),
-                    new Variant("(d) cache off", Map.of("CACHE_ENABLED", "false"), null, WRITES));
+                    new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0, ""),
+                    new Variant("(b) L1 + L2", Map.of(), null, WRITES, ""),
+                    new Variant("(c) L2 only", Map.of("CACHE_L1_ENABLED", "false"), null, WRITES, ""),
+                    new Variant("(d) cache off", Map.of("CACHE_ENABLED", "false"), null, WRITES, ""),
+                    // The peers, on the same data, query and endpoint shape; scenecache's own cache is off
+                    // for them, so only the peer caches.
+                    new Variant("(e) @CacheResult + quarkus-redis-cache", Map.of("CACHE_ENABLED", "false"), null, WRITES,
+                            "/bench/peers/cache-result"),
+                    new Variant("(f) cache-aside sketch", Map.of("CACHE_ENABLED", "false"), null, WRITES,
+                            "/bench/peers/cache-aside"));
 
             List<LoadGenerator.Result> results = new ArrayList<>();
             Map<String, Double> saturation = new LinkedHashMap<>();
@@ -99,10 +106,12 @@ public final class SceneReadBenchmark {
                 env.putAll(variant.env());
                 try (Service service = Service.start(jar, env, dir.resolve(variant.name().substring(1, 2) + ".log"))) {
                     try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
-                            variant.fixedPath())) {
-                        if (variant.fixedPath() == null && !variant.env().containsKey("CACHE_ENABLED")) {
+                            variant.fixedPath()).withPrefix(variant.prefix())) {
+                        if (variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
+                                || !variant.prefix().isEmpty())) {
                             // Steady state: every scene read once (a cold start is another workload).
-                            try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)) {
+                            try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)
+                                    .withPrefix(variant.prefix())) {
                                 fill.sweep(16);
                             }
                         }
