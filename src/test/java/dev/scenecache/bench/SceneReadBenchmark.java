@@ -41,6 +41,8 @@ public final class SceneReadBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final double WRITES = Double.parseDouble(System.getProperty("bench.writes", "0.05"));
+    /** Extra workloads: {@code cold} (start on empty caches), {@code outage} (Redis stopped for 10 s). */
+    private static final String WORKLOADS = System.getProperty("bench.workloads", "");
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -107,8 +109,15 @@ public final class SceneReadBenchmark {
                 try (Service service = Service.start(jar, env, dir.resolve(variant.name().substring(1, 2) + ".log"))) {
                     try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
                             variant.fixedPath()).withPrefix(variant.prefix())) {
-                        if (variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
-                                || !variant.prefix().isEmpty())) {
+                        boolean caching = variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
+                                || !variant.prefix().isEmpty());
+                        if (caching && WORKLOADS.contains("cold")) {
+                            // Cold start: a new service on empty caches, measured from its first request.
+                            LoadGenerator.Result cold = load.closedLoop(variant.name() + " · cold start", connections, seconds);
+                            results.add(cold);
+                            print(cold);
+                        }
+                        if (caching) {
                             // Steady state: every scene read once (a cold start is another workload).
                             try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)
                                     .withPrefix(variant.prefix())) {
@@ -125,6 +134,20 @@ public final class SceneReadBenchmark {
                         LoadGenerator.Result half = load.openLoop(variant.name(), rate, seconds / 2);
                         results.add(half);
                         print(half);
+                        if (caching && WORKLOADS.contains("outage")) {
+                            // Redis stopped for 10 s under full load: errors and latency during and after.
+                            redisServer.stop();
+                            try {
+                                LoadGenerator.Result down = load.closedLoop(variant.name() + " · Redis down", connections, 10);
+                                results.add(down);
+                                print(down);
+                            } finally {
+                                redisServer.start();
+                            }
+                            LoadGenerator.Result after = load.closedLoop(variant.name() + " · Redis back", connections, 10);
+                            results.add(after);
+                            print(after);
+                        }
                     }
                     if (variant.name().startsWith("(c)")) {
                         // Redis memory of cached scenes (no L1 here, so every read reaches Redis): fill every
@@ -142,6 +165,24 @@ public final class SceneReadBenchmark {
             }
             String report = report(results, saturation, jsonBytes, bytesPerScene, cachedScenes, connections);
             Files.writeString(dir.resolve("report.md"), report);
+            List<Map<String, Object>> json = new ArrayList<>();
+            for (LoadGenerator.Result r : results) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("variant", r.variant());
+                row.put("mode", r.mode());
+                row.put("throughput", r.throughput());
+                row.put("p50Millis", r.millis(50));
+                row.put("p95Millis", r.millis(95));
+                row.put("p99Millis", r.millis(99));
+                row.put("maxMillis", r.millis(100));
+                row.put("hitRate", r.hitRate());
+                row.put("errors", r.errors());
+                row.put("staleReads", r.stale());
+                row.put("writes", r.writeLatency().getTotalCount());
+                json.add(row);
+            }
+            Files.writeString(dir.resolve("report.json"),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
             System.out.println();
             System.out.println(report);
         } finally {
