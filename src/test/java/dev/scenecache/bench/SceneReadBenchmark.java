@@ -175,7 +175,8 @@ public final class SceneReadBenchmark {
                 row.put("p95Millis", r.millis(95));
                 row.put("p99Millis", r.millis(99));
                 row.put("maxMillis", r.millis(100));
-                row.put("hitRate", r.hitRate());
+                row.put("hitRate", r.hitRate()); // hits / (hits + misses): bypasses are not lookups
+                row.put("bypasses", r.bypasses());
                 row.put("errors", r.errors());
                 row.put("staleReads", r.stale());
                 row.put("writes", r.writeLatency().getTotalCount());
@@ -253,14 +254,15 @@ public final class SceneReadBenchmark {
         out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, 5%% writes in (b)-(d); "
                 + "machine: %d cores.%n%n", connections, Runtime.getRuntime().availableProcessors()));
         out.append("| variant | load | req/s | p50 ms | p99 ms | max ms | reads p50 | reads p99 | writes | writes p50 "
-                + "| writes p99 | hit % | L1 hits | errors | stale |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| writes p99 | hit % | L1 hits | bypasses | errors | stale |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LoadGenerator.Result r : results) {
             out.append(String.format(Locale.ROOT,
-                    "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.1f | %d | %d | %d |%n",
+                    "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.1f | %d | %d | %d | %d |%n",
                     r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), r.millis(100),
                     ms(r.readLatency(), 50), ms(r.readLatency(), 99), r.writeLatency().getTotalCount(),
-                    ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), r.hitRate(), r.l1Hits(), r.errors(), r.stale()));
+                    ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), r.hitRate(), r.l1Hits(), r.bypasses(), r.errors(),
+                    r.stale()));
         }
         double a = saturation.getOrDefault("(a) HTTP floor", 0.0);
         double b = saturation.getOrDefault("(b) L1 + L2", 0.0);
@@ -279,9 +281,9 @@ public final class SceneReadBenchmark {
 
     private static void print(LoadGenerator.Result r) {
         say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms (reads p99 %.2f ms), hit %.1f%%, "
-                + "errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms",
+                + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms",
                 r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), r.hitRate(),
-                r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
+                r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
                 ms(r.writeLatency(), 99)));
     }
 
