@@ -1,11 +1,7 @@
 package dev.scenecache.ai;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.scenecache.common.ContentHash;
 import java.text.Normalizer;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -45,17 +41,6 @@ public final class DecisionKey {
             fingerprint.append('\n').append(s.id()).append('\t').append(s.order()).append('\t').append(s.type())
                     .append('\t').append(s.name());
         }
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {normalise(prompt), provider, model, TOOL_SCHEMA_VERSION,
-                    fingerprint.toString()}) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                sha.update(ByteBuffer.allocate(8).putLong(bytes.length).array());
-                sha.update(bytes);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.of(normalise(prompt), provider, model, TOOL_SCHEMA_VERSION, fingerprint.toString());
     }
 }

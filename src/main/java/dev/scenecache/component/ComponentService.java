@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.scenecache.cache.JsonDocument;
+import dev.scenecache.common.ContentHash;
 import dev.scenecache.common.Limits;
 import dev.scenecache.common.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Component builds: limits, the content address, and the scene's current code.
@@ -63,18 +61,8 @@ public class ComponentService {
     }
 
     String hash(String tsx, byte[] canonicalProps) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : new byte[][] {compiler.name().getBytes(StandardCharsets.UTF_8),
-                    SwcCompiler.OPTIONS.getBytes(StandardCharsets.UTF_8), tsx.getBytes(StandardCharsets.UTF_8),
-                    canonicalProps}) {
-                sha.update(java.nio.ByteBuffer.allocate(8).putLong(part.length).array());
-                sha.update(part);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.of(compiler.name().getBytes(StandardCharsets.UTF_8),
+                SwcCompiler.OPTIONS.getBytes(StandardCharsets.UTF_8), tsx.getBytes(StandardCharsets.UTF_8), canonicalProps);
     }
 
     private byte[] canonicalJson(JsonNode props) {

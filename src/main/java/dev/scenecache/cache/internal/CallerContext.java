@@ -8,11 +8,10 @@ import java.util.concurrent.Executor;
  * Brings the outcome of a Redis call (or of an acknowledgement wait) back to the Vert.x context of
  * the request that started it.
  *
- * <p>Why it matters: the continuation of a cache call may open a Hibernate Reactive session, which
- * lives in the current Vert.x context. Redis replies of a pooled connection, acknowledgements read by
- * the subscriber connection and timeouts fire on other contexts or threads; a request continuing there
- * would share another request's session, and two transactions interleaved on one session stall with
- * the connection "idle in transaction" (found by {@code ConcurrentWritesTest}).
+ * <p>Why: the continuation of a cache call may open a Hibernate Reactive session, which lives in the
+ * current Vert.x context. Acknowledgements are read by the subscriber connection (its own context) and
+ * timeouts fire on Mutiny's timer threads; a request must not continue there. (It was added while
+ * chasing the hang of concurrent deletes, which had another cause: see {@code SceneService.deleteScene}.)
  */
 final class CallerContext {
 
