@@ -15,11 +15,14 @@ import java.util.List;
  *
  * <p>A write that knows the new state of an entity writes it through, so the next read is a hit:
  * <pre>
- * invalidator.begin(group)                        // before the transaction: the group's generation
- *     .chain(w -> transaction.call(view -> w.put(key, json).invalidate(listKey).apply()))
+ * CacheWrite w = invalidator.begin(group);        // reads the group's generation, in parallel with...
+ * Panache.withTransaction(() -> w.beforeCommit(work))   // ...the transaction, which waits for it to commit
+ *     .call(view -> w.put(key, json).invalidate(listKey).apply())
  * </pre>
- * The generation read first makes a write-through that races with the deletion of its whole group
- * (a project) land as a deletion instead.
+ * (A single autocommitted statement goes through {@link CacheWrite#commit} instead.)
+ * The generation, known before the commit, makes a write-through that races with the deletion of its
+ * whole group (a project) land as a deletion instead: the deletion moves the generation on only after
+ * its own commit, which comes after ours.
  */
 @ApplicationScoped
 public class CacheInvalidator {
@@ -32,9 +35,12 @@ public class CacheInvalidator {
         this.cache = cache;
     }
 
-    /** Starts a write of entries of {@code group}; call before the database transaction. */
-    public Uni<CacheWrite> begin(String group) {
-        return coherence.groupGeneration(group).map(CacheWrite::new);
+    /**
+     * Starts a write of entries of {@code group}: call before the database transaction, and wrap the
+     * transaction's work in {@link CacheWrite#beforeCommit}.
+     */
+    public CacheWrite begin(String group) {
+        return new CacheWrite(coherence.groupGeneration(group));
     }
 
     public Uni<Void> invalidate(CacheKey... keys) {
@@ -53,34 +59,46 @@ public class CacheInvalidator {
 
     /** The cache operations of one committed write, applied together by {@link #apply()}. */
     public final class CacheWrite {
-        private final long groupGeneration;
-        private final List<RedisTier.WriteOp> ops = new ArrayList<>();
+        /** The group's generation, being read since {@link #begin}; -1 when Redis could not tell. */
+        private final Uni<Long> groupGeneration;
+        private final List<java.util.function.LongFunction<RedisTier.WriteOp>> ops = new ArrayList<>();
 
-        private CacheWrite(long groupGeneration) {
-            this.groupGeneration = groupGeneration;
+        private CacheWrite(Uni<Long> generation) {
+            this.groupGeneration = generation.memoize().indefinitely();
+            this.groupGeneration.subscribe().with(g -> {}, f -> {}); // now, not when the transaction ends
+        }
+
+        /** The transaction's work, then the wait for the group generation: both before the commit. */
+        public <T> Uni<T> beforeCommit(Uni<T> work) {
+            return work.call(() -> groupGeneration);
+        }
+
+        /** A statement that commits by itself (autocommit), sent once the group generation is known. */
+        public <T> Uni<T> commit(java.util.function.Supplier<Uni<T>> statement) {
+            return groupGeneration.chain(generation -> statement.get());
         }
 
         /** The entry now shows {@code document} (unless a newer version is already cached). */
         public CacheWrite put(CacheKey key, JsonDocument document) {
-            ops.add(cache.writeThrough(key, document, groupGeneration));
+            ops.add(generation -> cache.writeThrough(key, document, generation));
             return this;
         }
 
         /** The entity is gone: reads answer 404 from the cache, and no older write can bring it back. */
         public CacheWrite deleted(CacheKey key, String detail) {
-            ops.add(cache.tombstone(key, detail, groupGeneration));
+            ops.add(generation -> cache.tombstone(key, detail, generation));
             return this;
         }
 
         public CacheWrite invalidate(CacheKey... keys) {
             for (CacheKey key : keys) {
-                ops.add(RedisTier.WriteOp.delete(key));
+                ops.add(generation -> RedisTier.WriteOp.delete(key));
             }
             return this;
         }
 
         public Uni<Void> apply() {
-            return coherence.write(ops);
+            return groupGeneration.chain(generation -> coherence.write(ops.stream().map(op -> op.apply(generation)).toList()));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheInvalidator.CacheWrite;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
@@ -57,10 +58,10 @@ public class PreferencesService {
 
     public Uni<PreferencesView> putPreferences(String userId, ObjectNode preferences, String ifMatch) {
         String json = encode(preferences);
-        return invalidator.begin(CacheNames.userGroup(userId)).chain(cache ->
-                Panache.withTransaction(() -> upsert(userId, json, ifMatch))
-                        .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1)
-                        .call(view -> cache.put(preferencesKey(userId), encode(view)).apply()));
+        CacheWrite cache = invalidator.begin(CacheNames.userGroup(userId));
+        return Panache.withTransaction(() -> cache.beforeCommit(upsert(userId, json, ifMatch)))
+                .onFailure(DatabaseFailures::isUniqueViolation).retry().atMost(1)
+                .call(view -> cache.put(preferencesKey(userId), encode(view)).apply());
     }
 
     private Uni<PreferencesView> upsert(String userId, String json, String ifMatch) {

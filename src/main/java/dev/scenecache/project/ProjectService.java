@@ -3,6 +3,7 @@ package dev.scenecache.project;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheInvalidator.CacheWrite;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
@@ -47,9 +48,9 @@ public class ProjectService {
 
     public Uni<ProjectView> createProject(ProjectRequests.CreateProject request) {
         UUID id = UUID.randomUUID();
-        return invalidator.begin(CacheNames.projectGroup(id)).chain(cache ->
-                Panache.withTransaction(() -> insert(id, request))
-                        .call(p -> cache.put(projectKey(id), encode(p)).invalidate(sceneListKey(id)).apply()));
+        CacheWrite cache = invalidator.begin(CacheNames.projectGroup(id));
+        return Panache.withTransaction(() -> cache.beforeCommit(insert(id, request)))
+                .call(p -> cache.put(projectKey(id), encode(p)).invalidate(sceneListKey(id)).apply());
     }
 
     private Uni<ProjectView> insert(UUID id, ProjectRequests.CreateProject request) {
@@ -78,9 +79,9 @@ public class ProjectService {
 
     /** Applies the fields the patch has; the version grows only when a value really changes. */
     public Uni<ProjectView> patchProject(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {
-        return invalidator.begin(CacheNames.projectGroup(id)).chain(cache ->
-                Panache.withTransaction(() -> update(id, patch, ifMatch))
-                        .call(p -> cache.put(projectKey(id), encode(p)).apply()));
+        CacheWrite cache = invalidator.begin(CacheNames.projectGroup(id));
+        return Panache.withTransaction(() -> cache.beforeCommit(update(id, patch, ifMatch)))
+                .call(p -> cache.put(projectKey(id), encode(p)).apply());
     }
 
     private Uni<ProjectView> update(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheId;
 import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheInvalidator.CacheWrite;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
@@ -41,10 +42,12 @@ public class SceneService {
 
     private final ObjectMapper mapper;
     private final CacheInvalidator invalidator;
+    private final ScenePatchStatement patchStatement;
 
-    public SceneService(ObjectMapper mapper, CacheInvalidator invalidator) {
+    public SceneService(ObjectMapper mapper, CacheInvalidator invalidator, ScenePatchStatement patchStatement) {
         this.mapper = mapper;
         this.invalidator = invalidator;
+        this.patchStatement = patchStatement;
     }
 
     public static CacheKey sceneKey(UUID projectId, UUID sceneId) {
@@ -75,10 +78,10 @@ public class SceneService {
     }
 
     public Uni<SceneView> createScene(UUID projectId, SceneRequests.CreateScene request) {
-        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
-                Panache.withTransaction(() -> insert(projectId, request))
-                        .call(s -> cache.put(sceneKey(projectId, s.id()), encode(s, s.version()))
-                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
+        CacheWrite cache = invalidator.begin(CacheNames.projectGroup(projectId));
+        return Panache.withTransaction(() -> cache.beforeCommit(insert(projectId, request)))
+                .call(s -> cache.put(sceneKey(projectId, s.id()), encode(s, s.version()))
+                        .invalidate(ProjectService.sceneListKey(projectId)).apply());
     }
 
     private Uni<SceneView> insert(UUID projectId, SceneRequests.CreateScene request) {
@@ -108,19 +111,28 @@ public class SceneService {
                 });
     }
 
-    /** Applies the fields the patch has, after an optional {@code If-Match} check, under a row lock. */
+    /**
+     * Applies the fields the patch has, after an optional {@code If-Match} check: in one statement when it
+     * changes the scene ({@link ScenePatchStatement}), otherwise under a row lock, which answers 404, 412 or
+     * the unchanged scene.
+     */
     public Uni<SceneView> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
-        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
-                Panache.withTransaction(() -> update(projectId, sceneId, patch, ifMatch))
-                        .call(s -> cache.put(sceneKey(projectId, sceneId), encode(s, s.version()))
-                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
+        return Uni.createFrom().deferred(() -> {
+            String props = patch.has("props") ? encodeProps(patch.props()) : null;
+            if (patch.has("tsxCode")) {
+                checkCode(patch.tsxCode());
+            }
+            CacheWrite cache = invalidator.begin(CacheNames.projectGroup(projectId));
+            return cache.commit(() -> patchStatement.apply(projectId, sceneId, patch, props, ifMatch))
+                    .onItem().ifNull().switchTo(() -> Panache.withTransaction(
+                            () -> cache.beforeCommit(update(projectId, sceneId, patch, props, ifMatch))))
+                    .call(s -> cache.put(sceneKey(projectId, sceneId), encode(s, s.version()))
+                            .invalidate(ProjectService.sceneListKey(projectId)).apply());
+        });
     }
 
-    private Uni<SceneView> update(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
-        String props = patch.has("props") ? encodeProps(patch.props()) : null;
-        if (patch.has("tsxCode")) {
-            checkCode(patch.tsxCode());
-        }
+    private Uni<SceneView> update(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String props,
+            String ifMatch) {
         return lockScene(projectId, sceneId, ifMatch).map(scene -> {
             boolean changed = false;
             if (patch.has("name") && !Objects.equals(scene.name, patch.name())) {
@@ -157,13 +169,13 @@ public class SceneService {
     }
 
     public Uni<Void> deleteScene(UUID projectId, UUID sceneId, String ifMatch) {
-        return invalidator.begin(CacheNames.projectGroup(projectId)).chain(cache ->
-                // A query delete, not session.remove(): removing the locked entity (flushed at commit) left
-                // transactions "idle in transaction" under concurrent deletes (ConcurrentWritesTest).
-                Panache.withTransaction(() -> lockScene(projectId, sceneId, ifMatch)
-                                .flatMap(scene -> Scene.delete("id", scene.id)).replaceWithVoid())
-                        .call(() -> cache.deleted(sceneKey(projectId, sceneId), "Scene [" + sceneId + "] does not exist")
-                                .invalidate(ProjectService.sceneListKey(projectId)).apply()));
+        CacheWrite cache = invalidator.begin(CacheNames.projectGroup(projectId));
+        // A query delete, not session.remove(): removing the locked entity (flushed at commit) left
+        // transactions "idle in transaction" under concurrent deletes (ConcurrentWritesTest).
+        return Panache.withTransaction(() -> cache.beforeCommit(lockScene(projectId, sceneId, ifMatch)
+                        .flatMap(scene -> Scene.delete("id", scene.id)).replaceWithVoid()))
+                .call(() -> cache.deleted(sceneKey(projectId, sceneId), "Scene [" + sceneId + "] does not exist")
+                        .invalidate(ProjectService.sceneListKey(projectId)).apply());
     }
 
     private JsonDocument encode(Object view, long version) {

@@ -55,8 +55,10 @@ public final class SceneReadBenchmark {
         deleteTree(dir.resolve("pgdata"));
         Files.createDirectories(dir);
 
+        // pg_stat_statements counts the statements each phase costs (all of them, BEGIN and COMMIT included).
         PostgresServer pg = PostgresServer.start(dir.resolve("pgdata"), dir.resolve("pg-bin"), 0,
-                Map.of("synchronous_commit", "off", "shared_buffers", "256MB"));
+                Map.of("synchronous_commit", "off", "shared_buffers", "256MB",
+                        "shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "all"));
         RedisTestServer redisServer = RedisTestServer.start(dir.resolve("redis-bin"), 0);
         Vertx vertx = Vertx.vertx();
         Redis redis = Redis.createClient(vertx, redisServer.url());
@@ -95,7 +97,8 @@ public final class SceneReadBenchmark {
                     new Variant("(f) cache-aside sketch", Map.of("CACHE_ENABLED", "false"), null, WRITES,
                             "/bench/peers/cache-aside"));
 
-            List<LoadGenerator.Result> results = new ArrayList<>();
+            Probes probes = new Probes(pg, redis);
+            List<Row> results = new ArrayList<>();
             Map<String, Double> saturation = new LinkedHashMap<>();
             long bytesPerScene = -1;
             long cachedScenes = -1;
@@ -113,9 +116,8 @@ public final class SceneReadBenchmark {
                                 || !variant.prefix().isEmpty());
                         if (caching && WORKLOADS.contains("cold")) {
                             // Cold start: a new service on empty caches, measured from its first request.
-                            LoadGenerator.Result cold = load.closedLoop(variant.name() + " · cold start", connections, seconds);
-                            results.add(cold);
-                            print(cold);
+                            measure(results, probes, service, () -> load.closedLoop(variant.name() + " · cold start",
+                                    connections, seconds));
                         }
                         if (caching) {
                             // Steady state: every scene read once (a cold start is another workload).
@@ -126,27 +128,22 @@ public final class SceneReadBenchmark {
                         }
                         say(variant.name() + ": warm-up " + warmup + " s");
                         load.closedLoop(variant.name(), connections, warmup);
-                        LoadGenerator.Result max = load.closedLoop(variant.name(), connections, seconds);
-                        results.add(max);
+                        LoadGenerator.Result max = measure(results, probes, service,
+                                () -> load.closedLoop(variant.name(), connections, seconds));
                         saturation.put(variant.name(), max.throughput());
-                        print(max);
                         double rate = saturation.getOrDefault("(b) L1 + L2", max.throughput()) / 2;
-                        LoadGenerator.Result half = load.openLoop(variant.name(), rate, seconds / 2);
-                        results.add(half);
-                        print(half);
+                        measure(results, probes, service, () -> load.openLoop(variant.name(), rate, seconds / 2));
                         if (caching && WORKLOADS.contains("outage")) {
                             // Redis stopped for 10 s under full load: errors and latency during and after.
                             redisServer.stop();
                             try {
-                                LoadGenerator.Result down = load.closedLoop(variant.name() + " · Redis down", connections, 10);
-                                results.add(down);
-                                print(down);
+                                measure(results, probes, service,
+                                        () -> load.closedLoop(variant.name() + " · Redis down", connections, 10));
                             } finally {
                                 redisServer.start();
                             }
-                            LoadGenerator.Result after = load.closedLoop(variant.name() + " · Redis back", connections, 10);
-                            results.add(after);
-                            print(after);
+                            measure(results, probes, service,
+                                    () -> load.closedLoop(variant.name() + " · Redis back", connections, 10));
                         }
                     }
                     if (variant.name().startsWith("(c)")) {
@@ -166,7 +163,8 @@ public final class SceneReadBenchmark {
             String report = report(results, saturation, jsonBytes, bytesPerScene, cachedScenes, connections);
             Files.writeString(dir.resolve("report.md"), report);
             List<Map<String, Object>> json = new ArrayList<>();
-            for (LoadGenerator.Result r : results) {
+            for (Row measured : results) {
+                LoadGenerator.Result r = measured.result();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", r.variant());
                 row.put("mode", r.mode());
@@ -180,6 +178,11 @@ public final class SceneReadBenchmark {
                 row.put("errors", r.errors());
                 row.put("staleReads", r.stale());
                 row.put("writes", r.writeLatency().getTotalCount());
+                row.put("dbStatementsPerRequest", measured.dbPerRequest());
+                row.put("redisCommandsPerRequest", measured.redisPerRequest());
+                row.put("redisCommandsPerRequestByName", measured.redisCommandsPerRequest());
+                row.put("heapUsedBytes", measured.heapBytes());
+                row.put("redisUsedMemoryBytes", measured.redisBytes());
                 json.add(row);
             }
             Files.writeString(dir.resolve("report.json"),
@@ -248,21 +251,135 @@ public final class SceneReadBenchmark {
                 """;
     }
 
-    private static String report(List<LoadGenerator.Result> results, Map<String, Double> saturation, long jsonBytes,
+    /** One measured phase with what it cost the servers; -1 where a figure could not be read. */
+    record Row(LoadGenerator.Result result, double dbPerRequest, double redisPerRequest,
+            Map<String, Double> redisCommandsPerRequest, long heapBytes, long redisBytes) {}
+
+    interface Phase {
+        LoadGenerator.Result run() throws Exception;
+    }
+
+    /** Runs a phase between two readings of the servers' counters, prints and keeps its row. */
+    private static LoadGenerator.Result measure(List<Row> rows, Probes probes, Service service, Phase phase)
+            throws Exception {
+        long statements = probes.statements();
+        Map<String, Long> commands = probes.redisCommands();
+        LoadGenerator.Result r = phase.run();
+        long requests = Math.max(1, r.requests());
+        double db = statements < 0 ? -1 : (probes.statements() - statements) / (double) requests;
+        Map<String, Long> after = probes.redisCommands();
+        double redis = -1;
+        Map<String, Double> byName = new java.util.TreeMap<>();
+        if (!commands.isEmpty() && !after.isEmpty()) {
+            // The probe's own INFO calls (one per reading) are left out.
+            commands.merge("info", 1L, Long::sum);
+            after.forEach((name, calls) -> {
+                long delta = calls - commands.getOrDefault(name, 0L);
+                if (delta > 0) {
+                    byName.put(name, delta / (double) requests);
+                }
+            });
+            redis = byName.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+        Row row = new Row(r, db, redis, byName, probes.heapUsed(service), probes.redisMemory());
+        rows.add(row);
+        print(row);
+        return r;
+    }
+
+    /**
+     * The servers' counters: statements PostgreSQL ran (pg_stat_statements, less the probe's own),
+     * commands Redis processed ({@code INFO stats}, pub/sub and heartbeats included), the service's
+     * heap in use ({@code /q/metrics}) and Redis' {@code used_memory}.
+     */
+    static final class Probes {
+        private final PostgresServer pg;
+        private final Redis redis;
+        private long probeQueries;
+
+        Probes(PostgresServer pg, Redis redis) throws java.sql.SQLException {
+            this.pg = pg;
+            this.redis = redis;
+            try (var c = pg.connect(); var st = c.createStatement()) {
+                st.execute("create extension if not exists pg_stat_statements");
+            }
+        }
+
+        long statements() {
+            try (var c = pg.connect(); var st = c.createStatement();
+                    var rs = st.executeQuery("select coalesce(sum(calls), 0) from pg_stat_statements")) {
+                rs.next();
+                // Each reading adds its own statement (and the previous readings' ones are in the sum).
+                return rs.getLong(1) - probeQueries++;
+            } catch (java.sql.SQLException e) {
+                return -1;
+            }
+        }
+
+        /** Calls per command name ({@code INFO commandstats}); empty when Redis is stopped (outage workload). */
+        Map<String, Long> redisCommands() {
+            Map<String, Long> calls = new HashMap<>();
+            try {
+                Matcher m = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)")
+                        .matcher(send(redis, Request.cmd(Command.INFO).arg("commandstats")).toString());
+                while (m.find()) {
+                    calls.put(m.group(1), Long.parseLong(m.group(2)));
+                }
+            } catch (RuntimeException e) {
+                calls.clear();
+            }
+            return calls;
+        }
+
+        long redisMemory() {
+            try {
+                return usedMemory(redis);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        long heapUsed(Service service) {
+            try {
+                String metrics = HTTP.send(HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                long sum = 0;
+                Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$")
+                        .matcher(metrics);
+                while (m.find()) {
+                    sum += (long) Double.parseDouble(m.group(1));
+                }
+                return sum;
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+    }
+
+    private static long infoField(String info, String field) {
+        Matcher m = Pattern.compile(field + ":(\\d+)").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String report(List<Row> results, Map<String, Double> saturation, long jsonBytes,
             long bytesPerScene, long cachedScenes, int connections) {
         StringBuilder out = new StringBuilder("# Scene read benchmark\n\n");
         out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, 5%% writes in (b)-(d); "
                 + "machine: %d cores.%n%n", connections, Runtime.getRuntime().availableProcessors()));
-        out.append("| variant | load | req/s | p50 ms | p99 ms | max ms | reads p50 | reads p99 | writes | writes p50 "
-                + "| writes p99 | hit % | L1 hits | bypasses | errors | stale |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (LoadGenerator.Result r : results) {
+        out.append("| variant | load | req/s | p50 ms | p95 ms | p99 ms | max ms | reads p50 | reads p99 | writes "
+                + "| writes p50 | writes p99 | hit % | L1 hits | bypasses | errors | stale | DB stmts/req | Redis cmds/req "
+                + "| heap MB | Redis MB |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : results) {
+            LoadGenerator.Result r = row.result();
             out.append(String.format(Locale.ROOT,
-                    "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.1f | %d | %d | %d | %d |%n",
-                    r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), r.millis(100),
+                    "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.1f | %d | %d | %d | %d "
+                            + "| %.2f | %.2f | %.0f | %.1f |%n",
+                    r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(95), r.millis(99), r.millis(100),
                     ms(r.readLatency(), 50), ms(r.readLatency(), 99), r.writeLatency().getTotalCount(),
                     ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), r.hitRate(), r.l1Hits(), r.bypasses(), r.errors(),
-                    r.stale()));
+                    r.stale(), row.dbPerRequest(), row.redisPerRequest(), row.heapBytes() / 1048576.0,
+                    row.redisBytes() / 1048576.0));
         }
         double a = saturation.getOrDefault("(a) HTTP floor", 0.0);
         double b = saturation.getOrDefault("(b) L1 + L2", 0.0);
@@ -275,22 +392,30 @@ public final class SceneReadBenchmark {
         return out.toString();
     }
 
+    private static String byName(Row row) {
+        StringBuilder out = new StringBuilder();
+        row.redisCommandsPerRequest().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.append(out.length() == 0 ? "(" : ", ").append(e.getKey())
+                        .append(String.format(Locale.ROOT, " %.3f", e.getValue())));
+        return out.length() == 0 ? "" : out.append(")").toString();
+    }
+
     private static double ms(org.HdrHistogram.Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private static void print(LoadGenerator.Result r) {
+    private static void print(Row row) {
+        LoadGenerator.Result r = row.result();
         say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms (reads p99 %.2f ms), hit %.1f%%, "
-                + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms",
+                + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms; per request: %.2f DB "
+                + "statements, %.2f Redis commands %s; heap %.0f MB",
                 r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), r.hitRate(),
                 r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
-                ms(r.writeLatency(), 99)));
+                ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.heapBytes() / 1048576.0));
     }
 
     private static long usedMemory(Redis redis) {
-        String info = send(redis, Request.cmd(Command.INFO).arg("memory")).toString();
-        Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return infoField(send(redis, Request.cmd(Command.INFO).arg("memory")).toString(), "used_memory");
     }
 
     private static long countKeys(Redis redis, String pattern) {

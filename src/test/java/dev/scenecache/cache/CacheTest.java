@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -302,15 +303,15 @@ class CacheTest {
         JsonDocument v1 = new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1);
 
         // Action: the write of version 2 lands first, the slower write of version 1 after it.
-        invalidator.begin("p:" + group).chain(w -> w.put(key, v2).apply()).await().atMost(Duration.ofSeconds(5));
-        invalidator.begin("p:" + group).chain(w -> w.put(key, v1).apply()).await().atMost(Duration.ofSeconds(5));
+        invalidator.begin("p:" + group).put(key, v2).apply().await().atMost(Duration.ofSeconds(5));
+        invalidator.begin("p:" + group).put(key, v1).apply().await().atMost(Duration.ofSeconds(5));
         // Expected: version 2 stays.
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
 
         // Action: the entity is deleted, then a late write of version 3 arrives. Expected: still deleted.
-        invalidator.begin("p:" + group).chain(w -> w.deleted(key, "gone").apply()).await().atMost(Duration.ofSeconds(5));
-        invalidator.begin("p:" + group).chain(w -> w.put(key, new JsonDocument("3".getBytes(StandardCharsets.UTF_8), 3))
-                .apply()).await().atMost(Duration.ofSeconds(5));
+        invalidator.begin("p:" + group).deleted(key, "gone").apply().await().atMost(Duration.ofSeconds(5));
+        invalidator.begin("p:" + group).put(key, new JsonDocument("3".getBytes(StandardCharsets.UTF_8), 3))
+                .apply().await().atMost(Duration.ofSeconds(5));
         assertThat(redis.call("GET", key.redisKey()).toBytes()[1]).isEqualTo((byte) 'n');
     }
 
@@ -318,8 +319,10 @@ class CacheTest {
     void shouldNotWriteThroughIntoAGroupDeletedMeanwhile() {
         UUID group = UUID.randomUUID();
         CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
-        // Action: a write starts (reads the group generation), the whole group is deleted, the write ends.
-        var write = invalidator.begin("p:" + group).await().atMost(Duration.ofSeconds(5));
+        // Action: a write starts and commits (the group generation read first), the whole group is deleted,
+        // then the write's cache operations run.
+        var write = invalidator.begin("p:" + group);
+        write.beforeCommit(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
         invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
         write.put(key, new JsonDocument("\"late\"".getBytes(StandardCharsets.UTF_8), 5)).apply()
                 .await().atMost(Duration.ofSeconds(5));

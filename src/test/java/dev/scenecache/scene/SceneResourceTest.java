@@ -124,6 +124,36 @@ class SceneResourceTest {
     }
 
     @Test
+    void shouldMoveTheVersionOnlyWhenAValueChangesAndHonourEveryIfMatchForm() {
+        String project = Api.createProject("Versions");
+        String scene = Api.createScene(project, "Same");
+        // Action: a patch that sends the values the scene has. Expected: 200, version and ETag unchanged.
+        given().contentType(ContentType.JSON).body(Map.of("name", "Same"))
+                .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                .header("ETag", "\"1\"").body("version", equalTo(1));
+        // A weak tag never matches, and neither does a tag we never write ("01"): 412, nothing changed.
+        for (String tag : List.of("W/\"1\"", "\"01\"", "\"+1\"", "1")) {
+            given().contentType(ContentType.JSON).header("If-Match", tag).body(Map.of("name", "Weak"))
+                    .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(412);
+        }
+        // A list naming the current version, then "*", each change it once.
+        String first = given().contentType(ContentType.JSON).header("If-Match", "\"7\", \"1\"")
+                .body(Map.of("name", "Listed")).patch("/projects/{p}/scenes/{s}", project, scene).then()
+                .statusCode(200).header("ETag", "\"2\"").body("name", equalTo("Listed"))
+                .extract().path("updatedAt");
+        String second = given().contentType(ContentType.JSON).header("If-Match", "*")
+                .body(Map.of("durationFrames", 90, "name", "Listed")).patch("/projects/{p}/scenes/{s}", project, scene)
+                .then().statusCode(200).header("ETag", "\"3\"").body("durationFrames", equalTo(90))
+                .extract().path("updatedAt");
+        assertThat(java.time.Instant.parse(second)).isAfterOrEqualTo(java.time.Instant.parse(first));
+        // Expected: what the writes answered is what a read returns, and what PostgreSQL holds.
+        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+                .body("version", equalTo(3)).body("name", equalTo("Listed")).body("updatedAt", equalTo(second));
+        assertThat(Sql.row("select name, duration_frames, version from scene where id = ?", UUID.fromString(scene)))
+                .containsEntry("name", "Listed").containsEntry("duration_frames", 90).containsEntry("version", 3L);
+    }
+
+    @Test
     void shouldRejectOutOfRangeValuesAndChangeNothing() {
         String project = Api.createProject("Limits");
         String scene = Api.createScene(project, "Bounded");

@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  *
  * <p><b>Invalidation.</b> A write deletes its keys in Redis, then publishes the invalidation on
  * {@value #CHANNEL}; every instance (itself included) drops the keys from its L1 and acknowledges on
- * the writer's own channel. The write answers only when all receivers counted by {@code PUBLISH} have
+ * the writer's own channel (the writer acknowledges its own message in process, when its subscription
+ * delivers it). The write answers only when all receivers counted by {@code PUBLISH} have
  * acknowledged, or after {@code cache.coherence.ack-timeout}.
  *
  * <p><b>Fencing.</b> An instance uses its L1 only while it hears its own heartbeat through the same
@@ -441,10 +442,7 @@ public class Coherence {
             if (payload.equals(HEARTBEAT)) {
                 lastHeartbeat = System.nanoTime();
             } else {
-                AckWaiter waiter = waiters.get(Long.parseLong(payload));
-                if (waiter != null) {
-                    waiter.ack();
-                }
+                ack(Long.parseLong(payload));
             }
         } else if (channel.equals(CHANNEL)) {
             apply(payload);
@@ -470,7 +468,19 @@ public class Coherence {
             }
         }
         if (head.length == 2) {
-            tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {}, x -> {});
+            if (head[0].equals(instanceId)) {
+                // Our own message, heard through our subscription: acknowledged here, not through Redis.
+                ack(Long.parseLong(head[1]));
+            } else {
+                tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {}, x -> {});
+            }
+        }
+    }
+
+    private void ack(long seq) {
+        AckWaiter waiter = waiters.get(seq);
+        if (waiter != null) {
+            waiter.ack();
         }
     }
 
