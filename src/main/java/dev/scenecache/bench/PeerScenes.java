@@ -3,12 +3,10 @@ package dev.scenecache.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scenecache.common.ProblemException;
-import dev.scenecache.scene.Scene;
-import dev.scenecache.scene.SceneView;
+import dev.scenecache.scene.SceneStatements;
 import io.quarkus.cache.CacheInvalidate;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -17,7 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * The peers of the benchmark, on the same repository query as scenecache's scene read, written the
+ * The peers of the benchmark, on the same repository query as scenecache's scene read
+ * ({@link SceneStatements#find}), written the
  * way their users would write them. Never in the product's request path: only {@link PeerResource}
  * (off unless {@code BENCH_PEERS_ENABLED=true}) calls them.
  * <ul>
@@ -34,15 +33,18 @@ public class PeerScenes {
 
     private final ObjectMapper mapper;
     private final Redis redis;
+    private final SceneStatements statements;
+    /** Loads from PostgreSQL (misses), both peers together: the benchmark derives their hit rate from it. */
+    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
 
-    public PeerScenes(ObjectMapper mapper, Redis redis) {
+    public PeerScenes(ObjectMapper mapper, Redis redis, SceneStatements statements) {
         this.mapper = mapper;
         this.redis = redis;
+        this.statements = statements;
     }
 
     /** (e) */
     @CacheResult(cacheName = "peer-scene")
-    @WithSession
     public Uni<String> cached(@CacheKey UUID projectId, @CacheKey UUID sceneId) {
         return load(projectId, sceneId);
     }
@@ -63,7 +65,7 @@ public class PeerScenes {
                     return Uni.createFrom().failure(e);
                 }
             }
-            return loadInSession(projectId, sceneId).call(json -> redis.send(Request.cmd(Command.SETEX).arg(key)
+            return load(projectId, sceneId).call(json -> redis.send(Request.cmd(Command.SETEX).arg(key)
                     .arg(TTL_SECONDS).arg(json))).map(json -> {
                         try {
                             return (Object) mapper.readTree(json);
@@ -78,17 +80,17 @@ public class PeerScenes {
         return redis.send(Request.cmd(Command.DEL).arg(asideKey(projectId, sceneId))).replaceWithVoid();
     }
 
-    @WithSession
-    Uni<String> loadInSession(UUID projectId, UUID sceneId) {
-        return load(projectId, sceneId);
+    public long loads() {
+        return loads.get();
     }
 
     private Uni<String> load(UUID projectId, UUID sceneId) {
-        return Scene.<Scene>find("id = ?1 and projectId = ?2", sceneId, projectId).firstResult()
+        loads.incrementAndGet();
+        return statements.find(projectId, sceneId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scene", sceneId))
                 .map(scene -> {
                     try {
-                        return mapper.writeValueAsString(SceneView.of(scene));
+                        return mapper.writeValueAsString(scene);
                     } catch (JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }

@@ -5,12 +5,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -82,7 +80,9 @@ public class CompilePool {
         return succeeded.count() + failed.count();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** On shutdown, only when the pool was ever used: an observer would create it (and load swc) to stop it. */
+    @jakarta.annotation.PreDestroy
+    void stop() {
         executor.shutdownNow();
     }
 }

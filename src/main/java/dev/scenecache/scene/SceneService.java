@@ -42,12 +42,12 @@ public class SceneService {
 
     private final ObjectMapper mapper;
     private final CacheInvalidator invalidator;
-    private final ScenePatchStatement patchStatement;
+    private final SceneStatements statements;
 
-    public SceneService(ObjectMapper mapper, CacheInvalidator invalidator, ScenePatchStatement patchStatement) {
+    public SceneService(ObjectMapper mapper, CacheInvalidator invalidator, SceneStatements statements) {
         this.mapper = mapper;
         this.invalidator = invalidator;
-        this.patchStatement = patchStatement;
+        this.statements = statements;
     }
 
     public static CacheKey sceneKey(UUID projectId, UUID sceneId) {
@@ -70,11 +70,10 @@ public class SceneService {
 
     /** The scene's JSON, read through the {@code scene} cache; 404 also when it is another project's. */
     @CacheRead(cache = CacheNames.SCENE)
-    @WithSession
     public Uni<JsonDocument> findScene(@CacheGroup("p") UUID projectId, @CacheId UUID sceneId) {
-        return Scene.<Scene>find("id = ?1 and projectId = ?2", sceneId, projectId).firstResult()
+        return statements.find(projectId, sceneId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scene", sceneId))
-                .map(s -> encode(SceneView.of(s), s.version));
+                .map(s -> encode(s, s.version()));
     }
 
     public Uni<SceneView> createScene(UUID projectId, SceneRequests.CreateScene request) {
@@ -113,7 +112,7 @@ public class SceneService {
 
     /**
      * Applies the fields the patch has, after an optional {@code If-Match} check: in one statement when it
-     * changes the scene ({@link ScenePatchStatement}), otherwise under a row lock, which answers 404, 412 or
+     * changes the scene ({@link SceneStatements#patch}), otherwise under a row lock, which answers 404, 412 or
      * the unchanged scene.
      */
     public Uni<SceneView> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
@@ -123,7 +122,7 @@ public class SceneService {
                 checkCode(patch.tsxCode());
             }
             CacheWrite cache = invalidator.begin(CacheNames.projectGroup(projectId));
-            return cache.commit(() -> patchStatement.apply(projectId, sceneId, patch, props, ifMatch))
+            return cache.commit(() -> statements.patch(projectId, sceneId, patch, props, ifMatch))
                     .onItem().ifNull().switchTo(() -> Panache.withTransaction(
                             () -> cache.beforeCommit(update(projectId, sceneId, patch, props, ifMatch))))
                     .call(s -> cache.put(sceneKey(projectId, sceneId), encode(s, s.version()))

@@ -29,10 +29,13 @@ import java.util.regex.Pattern;
 /**
  * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
  * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
- * 5% writes, in four variants measured one after the other in one run:
- * (a) the HTTP floor, a constant scene-sized JSON; (b) L1 + L2; (c) L2 only; (d) caching off.
+ * 5% writes, in six variants measured one after the other in one run ((b) first):
+ * (a) the HTTP floor, a constant scene-sized JSON; (b) L1 + L2; (c) L2 only; (d) caching off;
+ * (e) {@code @CacheResult} with quarkus-redis-cache; (f) the ticket's cache-aside sketch.
  * Each variant: saturation throughput (closed loop), then latency at half of (b)'s saturation (open
- * loop). Also Redis bytes per cached scene against its JSON size. Report in {@code target/bench/}.
+ * loop); with {@code bench.workloads}, a cold start and a Redis outage too. Per phase it also reads
+ * what the servers did: PostgreSQL statements and Redis commands per request, heap and Redis memory.
+ * Also Redis bytes per cached scene against its JSON size. Report in {@code target/bench/}.
  *
  * <p>Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (8),
  * {@code bench.connections} (32), {@code bench.scenes-per-project} (100), {@code bench.projects} (100).
@@ -85,9 +88,11 @@ public final class SceneReadBenchmark {
             String only = System.getProperty("bench.only", "abcdef");
 
             record Variant(String name, Map<String, String> env, String fixedPath, double writes, String prefix) {}
+            // (b) first: every variant's open-loop phase then runs at half of (b)'s saturation, the floor's
+            // included, so latencies at that rate compare directly.
             List<Variant> variants = List.of(
-                    new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0, ""),
                     new Variant("(b) L1 + L2", Map.of(), null, WRITES, ""),
+                    new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0, ""),
                     new Variant("(c) L2 only", Map.of("CACHE_L1_ENABLED", "false"), null, WRITES, ""),
                     new Variant("(d) cache off", Map.of("CACHE_ENABLED", "false"), null, WRITES, ""),
                     // The peers, on the same data, query and endpoint shape; scenecache's own cache is off
@@ -112,11 +117,12 @@ public final class SceneReadBenchmark {
                 try (Service service = Service.start(jar, env, dir.resolve(variant.name().substring(1, 2) + ".log"))) {
                     try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
                             variant.fixedPath()).withPrefix(variant.prefix())) {
+                        boolean peer = !variant.prefix().isEmpty();
                         boolean caching = variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
                                 || !variant.prefix().isEmpty());
                         if (caching && WORKLOADS.contains("cold")) {
                             // Cold start: a new service on empty caches, measured from its first request.
-                            measure(results, probes, service, () -> load.closedLoop(variant.name() + " · cold start",
+                            measure(results, probes, service, peer, () -> load.closedLoop(variant.name() + " · cold start",
                                     connections, seconds));
                         }
                         if (caching) {
@@ -128,21 +134,21 @@ public final class SceneReadBenchmark {
                         }
                         say(variant.name() + ": warm-up " + warmup + " s");
                         load.closedLoop(variant.name(), connections, warmup);
-                        LoadGenerator.Result max = measure(results, probes, service,
+                        LoadGenerator.Result max = measure(results, probes, service, peer,
                                 () -> load.closedLoop(variant.name(), connections, seconds));
                         saturation.put(variant.name(), max.throughput());
                         double rate = saturation.getOrDefault("(b) L1 + L2", max.throughput()) / 2;
-                        measure(results, probes, service, () -> load.openLoop(variant.name(), rate, seconds / 2));
+                        measure(results, probes, service, peer, () -> load.openLoop(variant.name(), rate, seconds / 2));
                         if (caching && WORKLOADS.contains("outage")) {
                             // Redis stopped for 10 s under full load: errors and latency during and after.
                             redisServer.stop();
                             try {
-                                measure(results, probes, service,
+                                measure(results, probes, service, peer,
                                         () -> load.closedLoop(variant.name() + " · Redis down", connections, 10));
                             } finally {
                                 redisServer.start();
                             }
-                            measure(results, probes, service,
+                            measure(results, probes, service, peer,
                                     () -> load.closedLoop(variant.name() + " · Redis back", connections, 10));
                         }
                     }
@@ -173,7 +179,7 @@ public final class SceneReadBenchmark {
                 row.put("p95Millis", r.millis(95));
                 row.put("p99Millis", r.millis(99));
                 row.put("maxMillis", r.millis(100));
-                row.put("hitRate", r.hitRate()); // hits / (hits + misses): bypasses are not lookups
+                row.put("hitRate", measured.hitRate()); // hits / (hits + misses): bypasses are not lookups
                 row.put("bypasses", r.bypasses());
                 row.put("errors", r.errors());
                 row.put("staleReads", r.stale());
@@ -252,7 +258,7 @@ public final class SceneReadBenchmark {
     }
 
     /** One measured phase with what it cost the servers; -1 where a figure could not be read. */
-    record Row(LoadGenerator.Result result, double dbPerRequest, double redisPerRequest,
+    record Row(LoadGenerator.Result result, double hitRate, double dbPerRequest, double redisPerRequest,
             Map<String, Double> redisCommandsPerRequest, long heapBytes, long redisBytes) {}
 
     interface Phase {
@@ -260,8 +266,9 @@ public final class SceneReadBenchmark {
     }
 
     /** Runs a phase between two readings of the servers' counters, prints and keeps its row. */
-    private static LoadGenerator.Result measure(List<Row> rows, Probes probes, Service service, Phase phase)
-            throws Exception {
+    private static LoadGenerator.Result measure(List<Row> rows, Probes probes, Service service, boolean peer,
+            Phase phase) throws Exception {
+        long loads = peer ? probes.peerLoads(service) : -1;
         long statements = probes.statements();
         Map<String, Long> commands = probes.redisCommands();
         LoadGenerator.Result r = phase.run();
@@ -281,7 +288,13 @@ public final class SceneReadBenchmark {
             });
             redis = byName.values().stream().mapToDouble(Double::doubleValue).sum();
         }
-        Row row = new Row(r, db, redis, byName, probes.heapUsed(service), probes.redisMemory());
+        double hitRate = r.hitRate();
+        if (peer) {
+            // The peers answer no X-Cache: their misses are their loads from PostgreSQL.
+            long reads = Math.max(1, r.readLatency().getTotalCount());
+            hitRate = 100.0 * Math.max(0, reads - (probes.peerLoads(service) - loads)) / reads;
+        }
+        Row row = new Row(r, hitRate, db, redis, byName, probes.heapUsed(service), probes.redisMemory());
         rows.add(row);
         print(row);
         return r;
@@ -339,6 +352,12 @@ public final class SceneReadBenchmark {
             }
         }
 
+        long peerLoads(Service service) throws Exception {
+            String body = HTTP.send(HttpRequest.newBuilder(service.uri("/bench/peers/loads")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return infoField(body.replace("\"loads\":", "loads:"), "loads");
+        }
+
         long heapUsed(Service service) {
             try {
                 String metrics = HTTP.send(HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
@@ -364,8 +383,8 @@ public final class SceneReadBenchmark {
     private static String report(List<Row> results, Map<String, Double> saturation, long jsonBytes,
             long bytesPerScene, long cachedScenes, int connections) {
         StringBuilder out = new StringBuilder("# Scene read benchmark\n\n");
-        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, 5%% writes in (b)-(d); "
-                + "machine: %d cores.%n%n", connections, Runtime.getRuntime().availableProcessors()));
+        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, %.0f%% writes in (b)-(f); "
+                + "machine: %d cores.%n%n", connections, WRITES * 100, Runtime.getRuntime().availableProcessors()));
         out.append("| variant | load | req/s | p50 ms | p95 ms | p99 ms | max ms | reads p50 | reads p99 | writes "
                 + "| writes p50 | writes p99 | hit % | L1 hits | bypasses | errors | stale | DB stmts/req | Redis cmds/req "
                 + "| heap MB | Redis MB |\n");
@@ -377,7 +396,7 @@ public final class SceneReadBenchmark {
                             + "| %.2f | %.2f | %.0f | %.1f |%n",
                     r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(95), r.millis(99), r.millis(100),
                     ms(r.readLatency(), 50), ms(r.readLatency(), 99), r.writeLatency().getTotalCount(),
-                    ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), r.hitRate(), r.l1Hits(), r.bypasses(), r.errors(),
+                    ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), row.hitRate(), r.l1Hits(), r.bypasses(), r.errors(),
                     r.stale(), row.dbPerRequest(), row.redisPerRequest(), row.heapBytes() / 1048576.0,
                     row.redisBytes() / 1048576.0));
         }
@@ -385,8 +404,12 @@ public final class SceneReadBenchmark {
         double b = saturation.getOrDefault("(b) L1 + L2", 0.0);
         double c = saturation.getOrDefault("(c) L2 only", 0.0);
         double d = saturation.getOrDefault("(d) cache off", 0.0);
+        double e = saturation.getOrDefault("(e) @CacheResult + quarkus-redis-cache", 0.0);
+        double f = saturation.getOrDefault("(f) cache-aside sketch", 0.0);
         out.append(String.format(Locale.ROOT, "%nRatios of saturation throughput: (b)/(a) = %.2f (target >= 0.8), "
-                + "(b)/(d) = %.2f (target >= 2), (c)/(d) = %.2f.%n", b / a, b / d, c / d));
+                + "(b)/(d) = %.2f (target >= 2), (c)/(d) = %.2f, (b)/(e) = %.2f (target >= 1.6), "
+                + "(b)/(f) = %.2f (target >= 1.5), (c)/(e) = %.2f (target >= 1).%n",
+                b / a, b / d, c / d, b / e, b / f, c / e));
         out.append(String.format(Locale.ROOT, "Redis: %d cached scenes, %d bytes each for a %d-byte JSON: %.2f x "
                 + "(target <= 1.5).%n", cachedScenes, bytesPerScene, jsonBytes, (double) bytesPerScene / jsonBytes));
         return out.toString();
@@ -409,7 +432,7 @@ public final class SceneReadBenchmark {
         say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms (reads p99 %.2f ms), hit %.1f%%, "
                 + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms; per request: %.2f DB "
                 + "statements, %.2f Redis commands %s; heap %.0f MB",
-                r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), r.hitRate(),
+                r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), row.hitRate(),
                 r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
                 ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.heapBytes() / 1048576.0));
     }

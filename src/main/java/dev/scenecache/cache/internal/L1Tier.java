@@ -6,15 +6,17 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * L1: decoded values in process (Caffeine), bounded by entries and by the bytes of their encoded form.
  *
  * <p>Entries enter only through {@link #putIfUnchanged}, which refuses a value read before the last
- * invalidation this instance applied: a reader that loaded the old value and an invalidation that
- * overtook it can never leave the old value here. Whether L1 may be used at all (caching on, the
+ * invalidation of its key that this instance applied: a reader that loaded the old value and an
+ * invalidation that overtook it can never leave the old value here. The invalidations are counted per
+ * stripe of keys (by hash), and group or whole-cache invalidations count in every stripe; a fill is
+ * refused only when its own stripe moved, so a busy write stream on other keys does not keep hot
+ * keys out of L1 (a single counter for all keys did, at a few hundred writes per second). Whether L1 may be used at all (caching on, the
  * invalidation subscription proven alive) is decided by {@link Coherence}.
  *
  * <p>It also holds the loads in flight (one per key, shared by concurrent readers). An invalidation
@@ -33,7 +35,9 @@ public class L1Tier {
     private final Cache<CacheKey, Entry> cache;
     private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong invalidations = new AtomicLong();
+    private static final int STRIPES = 4096; // a power of two
+    private final java.util.concurrent.atomic.AtomicLongArray invalidations =
+            new java.util.concurrent.atomic.AtomicLongArray(STRIPES);
 
     public L1Tier(CacheConfig config, CacheStats stats) {
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
@@ -58,15 +62,15 @@ public class L1Tier {
         return cache.getIfPresent(key);
     }
 
-    /** The invalidation counter; read it before loading, hand it to {@link #putIfUnchanged}. */
-    public long stamp() {
-        return invalidations.get();
+    /** The key's invalidation counter; read it before loading, hand it to {@link #putIfUnchanged}. */
+    public long stamp(CacheKey key) {
+        return invalidations.get(stripe(key));
     }
 
-    /** Stores the entry unless an invalidation was applied since {@code stamp} was read. */
+    /** Stores the entry unless an invalidation of its key was applied since {@code stamp} was read. */
     public void putIfUnchanged(CacheKey key, Entry entry, long stamp) {
         cache.put(key, entry);
-        if (invalidations.get() != stamp) {
+        if (invalidations.get(stripe(key)) != stamp) {
             // An invalidation ran while we stored: it may have missed this entry, so drop it ourselves.
             cache.invalidate(key);
         }
@@ -89,21 +93,32 @@ public class L1Tier {
     }
 
     public void invalidate(CacheKey key) {
-        invalidations.incrementAndGet();
+        invalidations.incrementAndGet(stripe(key));
         loads.remove(key);
         cache.invalidate(key);
     }
 
     public void invalidateIf(Predicate<CacheKey> which) {
-        invalidations.incrementAndGet();
+        invalidateAllStripes();
         loads.keySet().removeIf(which);
         cache.asMap().keySet().removeIf(which);
     }
 
     public void clear() {
-        invalidations.incrementAndGet();
+        invalidateAllStripes();
         loads.clear();
         cache.invalidateAll();
+    }
+
+    private void invalidateAllStripes() {
+        for (int i = 0; i < STRIPES; i++) {
+            invalidations.incrementAndGet(i);
+        }
+    }
+
+    static int stripe(CacheKey key) {
+        int h = key.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
     public long size() {

@@ -90,7 +90,7 @@ public class TwoTierCache {
     }
 
     private Uni<Result> load(CacheKey key, Spec spec, Supplier<Uni<Object>> source, CacheStats.Counters counters) {
-        long stamp = l1.stamp();
+        long stamp = l1.stamp(key);
         if (!coherence.l2Usable()) {
             counters.bypasses.increment();
             return fromSource(source, counters, CacheOutcome.BYPASS);

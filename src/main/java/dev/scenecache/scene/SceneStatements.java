@@ -14,19 +14,28 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The common scene PATCH (the scene exists, its version matches any {@code If-Match}, a value really
- * changes) as one autocommitted {@code UPDATE ... RETURNING}: one round trip to PostgreSQL instead of
- * the four of a transaction (begin, select for update, update, commit), which is what bounds an
- * editor's writes under load.
- *
- * <p>It keeps the locked path's rules: absent fields keep their value; the version grows by one and
+ * The two hot scene statements on the reactive client, each one round trip to PostgreSQL, without the
+ * ORM session, persistence context and flush that Hibernate Reactive adds to every request (entities
+ * still map the table and serve every other operation):
+ * <ul>
+ * <li>{@link #find}: a scene by id within its project (what a cache miss loads);</li>
+ * <li>{@link #patch}: the common PATCH (the scene exists, its version matches any {@code If-Match}, a
+ * value really changes) as one autocommitted {@code UPDATE ... RETURNING}, instead of the four round
+ * trips of a transaction (begin, select for update, update, commit) that bound an editor's writes under
+ * load. It keeps the locked path's rules: absent fields keep their value; the version grows by one and
  * {@code updated_at} moves forward only when a value changes; {@code If-Match} takes strong tags or
  * {@code *}. When it updates no row (unknown scene, another project's scene, a version that does not
- * match, nothing to change) it answers empty, and {@link SceneService} takes the locked path, which
- * tells those cases apart (404, 412, 200 unchanged) under a row lock.
+ * match, nothing to change) it answers null, and {@link SceneService} takes the locked path, which tells
+ * those cases apart (404, 412, 200 unchanged) under a row lock.</li>
+ * </ul>
  */
 @ApplicationScoped
-class ScenePatchStatement {
+public class SceneStatements {
+
+    private static final String COLUMNS = "id, project_id, name, type, scene_order, tsx_code, props, duration_frames, "
+            + "created_at, updated_at, version";
+
+    private static final String FIND = "select " + COLUMNS + " from scene where id = $1 and project_id = $2";
 
     private static final String PATCH = """
             update scene s set
@@ -52,12 +61,18 @@ class ScenePatchStatement {
 
     private final Pool pool;
 
-    ScenePatchStatement(Pool pool) {
+    SceneStatements(Pool pool) {
         this.pool = pool;
     }
 
+    /** The scene, or null when the project has no such scene. */
+    public Uni<SceneView> find(UUID projectId, UUID sceneId) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(sceneId, projectId))
+                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
+    }
+
     /** The scene after the patch, or null when the statement changed nothing (see the class comment). */
-    Uni<SceneView> apply(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String props, String ifMatch) {
+    Uni<SceneView> patch(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String props, String ifMatch) {
         Tuple args = Tuple.tuple(new ArrayList<>(Arrays.asList(sceneId, projectId,
                 patch.has("name") ? patch.name() : null,
                 patch.has("type") ? patch.type() : null,

@@ -1,0 +1,69 @@
+package dev.scenecache.cache.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** L1's guard against fills that an invalidation overtook, without Quarkus. */
+class L1TierTest {
+
+    private final L1Tier l1 = new L1Tier(config(), new CacheStats(new SimpleMeterRegistry()));
+    private final CacheKey key = new CacheKey("scene", "p:1", "a");
+
+    @Test
+    void shouldRefuseAFillWhenItsKeyWasInvalidatedDuringTheLoad() {
+        long stamp = l1.stamp(key);
+        l1.invalidate(key); // the write overtook the load
+        l1.putIfUnchanged(key, entry("old"), stamp);
+        assertThat(l1.get(key)).isNull();
+    }
+
+    @Test
+    void shouldKeepAFillWhenOnlyOtherKeysWereInvalidatedDuringTheLoad() {
+        long stamp = l1.stamp(key);
+        // A busy write stream on other keys (of other stripes: a shared stripe refuses the fill, safely).
+        int invalidated = 0;
+        for (int i = 0; invalidated < 1000; i++) {
+            CacheKey other = new CacheKey("scene", "p:1", "other-" + i);
+            if (L1Tier.stripe(other) != L1Tier.stripe(key)) {
+                l1.invalidate(other);
+                invalidated++;
+            }
+        }
+        l1.putIfUnchanged(key, entry("fresh"), stamp);
+        assertThat(l1.get(key)).isNotNull();
+        assertThat(l1.get(key).value()).isEqualTo("fresh");
+    }
+
+    @Test
+    void shouldRefuseAFillAfterAGroupInvalidationOrAClear() {
+        long stamp = l1.stamp(key);
+        l1.invalidateIf(k -> k.group().equals("p:2")); // another group: every stripe moves all the same
+        l1.putIfUnchanged(key, entry("old"), stamp);
+        assertThat(l1.get(key)).isNull();
+
+        long again = l1.stamp(key);
+        l1.clear();
+        l1.putIfUnchanged(key, entry("old"), again);
+        assertThat(l1.get(key)).isNull();
+    }
+
+    private static L1Tier.Entry entry(String value) {
+        return new L1Tier.Entry(value, false, null, 10, 0);
+    }
+
+    private static CacheConfig config() {
+        Map<String, Object> l1 = Map.of("enabled", true, "maxEntries", 100L, "maxWeightBytes", 1_000_000L,
+                "ttl", Duration.ofMinutes(10));
+        Object l1Config = Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] {CacheConfig.L1.class},
+                (proxy, method, args) -> l1.get(method.getName()));
+        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] {CacheConfig.class},
+                (proxy, method, args) -> method.getName().equals("l1") ? l1Config : null);
+    }
+}
