@@ -12,7 +12,8 @@ else
   redis.call('SET', KEYS[2], string.format('%d', g))
 end
 local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
+-- A version floor ('f') is never a hit: the read takes the lease, and its fill replaces the floor.
+if v and string.sub(v, 2, 2) ~= 'f' and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
   return v
 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])

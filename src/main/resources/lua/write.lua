@@ -1,13 +1,27 @@
 -- A write's effect on one group (RedisTier.WRITE): deletes, version-guarded puts, then the publication.
 -- KEYS: group generation, then (entry, lease) per operation. ARGV: channel, message, then (kind, entry, ttl ms).
-local g = string.format('%016x', tonumber(redis.call('GET', KEYS[1]) or '0'))
+-- Kinds: 'd' delete; 'p' put unless the same or a newer version is there; 'g' the same after stamping the
+-- entry with the current group generation (tombstones and version floors of writers that could not read it).
+-- A put stamped with another group generation was read before the group was invalidated: it leaves the
+-- entry alone (whatever is there is either dead or newer). A missing group generation starts at the
+-- server's clock in microseconds, as in read.lua.
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  local t = redis.call('TIME')
+  raw = string.format('%d', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+  redis.call('SET', KEYS[1], raw)
+end
+local g = string.format('%016x', tonumber(raw))
 for i = 1, (#KEYS - 1) / 2 do
   local key, lease = KEYS[2 * i], KEYS[2 * i + 1]
   local kind, entry, ttl = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
   redis.call('DEL', lease)
-  if kind == 'd' or string.sub(entry, 19, 34) ~= g then
+  if kind == 'g' then
+    entry = string.sub(entry, 1, 18) .. g .. string.sub(entry, 35)
+  end
+  if kind == 'd' then
     redis.call('DEL', key)
-  else
+  elseif string.sub(entry, 19, 34) == g then
     local current = redis.call('GET', key)
     if not (current and string.sub(current, 1, 1) == string.sub(entry, 1, 1)
         and string.sub(current, 3, 34) == string.sub(entry, 3, 34)
@@ -18,4 +32,3 @@ for i = 1, (#KEYS - 1) / 2 do
 end
 if ARGV[1] ~= '' then return redis.call('PUBLISH', ARGV[1], ARGV[2]) end
 return 0
-

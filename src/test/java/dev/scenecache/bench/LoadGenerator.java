@@ -28,18 +28,19 @@ import org.HdrHistogram.Histogram;
  * name). A read sent after a write to its scene was acknowledged must show that write's version or a
  * later one; otherwise it counts as stale.
  */
-final class LoadGenerator implements AutoCloseable {
+public final class LoadGenerator implements AutoCloseable {
 
-    record Target(String project, String scene) {}
+    public record Target(String project, String scene) {}
 
-    record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
-            long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency) {
+    public record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
+            long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency,
+            List<String> staleReads) {
 
         double throughput() {
             return requests / seconds;
         }
 
-        double hitRate() {
+        public double hitRate() {
             long reads = hits + misses;
             return reads == 0 ? 0 : 100.0 * hits / reads;
         }
@@ -61,7 +62,7 @@ final class LoadGenerator implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom(42);
     private long writeSeq;
 
-    LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
+    public LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
                 .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
         this.targets = targets;
@@ -82,6 +83,8 @@ final class LoadGenerator implements AutoCloseable {
         final Histogram writeLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         final Histogram readLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         long requests, errors, hits, l1Hits, misses, bypasses, stale;
+        /** The first stale reads: what the cache answered, and the versions. */
+        final List<String> staleReads = new java.util.ArrayList<>();
         final long deadline;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int inFlight;
@@ -131,6 +134,10 @@ final class LoadGenerator implements AutoCloseable {
                             }
                             if (version(b) < expected) {
                                 stale++;
+                                if (staleReads.size() < 10) {
+                                    staleReads.add(target.scene() + ": X-Cache " + xcache + " " + resp.getHeader("X-Cache-Tier")
+                                            + ", version " + version(b) + " < acknowledged " + expected);
+                                }
                             }
                         }
                         return b;
@@ -167,7 +174,7 @@ final class LoadGenerator implements AutoCloseable {
         return Long.parseLong(text.substring(start, end));
     }
 
-    Result closedLoop(String variant, int connections, double seconds) throws Exception {
+    public Result closedLoop(String variant, int connections, double seconds) throws Exception {
         long start = System.nanoTime();
         Run run = new Run(start + (long) (seconds * 1e9));
         vertx.runOnContext(v -> {
@@ -242,7 +249,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private Result result(String variant, String mode, Run run, double elapsed) {
         return new Result(variant, mode, elapsed, run.requests, run.errors, run.hits, run.l1Hits, run.misses,
-                run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency);
+                run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency, List.copyOf(run.staleReads));
     }
 
     @Override

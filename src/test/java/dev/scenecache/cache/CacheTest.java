@@ -51,6 +51,12 @@ class CacheTest {
     @Inject
     CacheInvalidator invalidator;
 
+    @Inject
+    dev.scenecache.cache.internal.TwoTierCache twoTiers;
+
+    @Inject
+    dev.scenecache.cache.internal.RedisTier redisTier;
+
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
@@ -313,6 +319,32 @@ class CacheTest {
         invalidator.begin("p:" + group).put(key, new JsonDocument("3".getBytes(StandardCharsets.UTF_8), 3))
                 .apply().await().atMost(Duration.ofSeconds(5));
         assertThat(redis.call("GET", key.redisKey()).toBytes()[1]).isEqualTo((byte) 'n');
+    }
+
+    @Test
+    void shouldKeepAnOlderWriteOutWhenTheNewerOneCouldNotReadItsGroupGeneration() {
+        UUID group = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        long generation = redisTier.currentGeneration(CacheKey.groupGenerationKey("p:" + group))
+                .await().atMost(Duration.ofSeconds(5));
+        // Action: version 2 is written by a writer whose group generation read failed (-1), then the slower
+        // write of version 1 (which read it) arrives.
+        coherence.write(List.of(twoTiers.writeThrough(key, new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2), -1)))
+                .await().atMost(Duration.ofSeconds(5));
+        coherence.write(List.of(twoTiers.writeThrough(key, new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1),
+                generation))).await().atMost(Duration.ofSeconds(5));
+        // Expected: a version floor of 2 holds the key (a deletion would have let version 1 in).
+        byte[] held = redis.call("GET", key.redisKey()).toBytes();
+        assertThat((char) held[1]).isEqualTo('f');
+        assertThat(Long.parseLong(new String(held, 34, 16, StandardCharsets.US_ASCII), 16)).isEqualTo(2);
+        // A read treats the floor as a miss and takes the fill lease; its fill replaces the floor.
+        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-1")
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(read.hit()).isFalse();
+        byte[] filled = dev.scenecache.cache.internal.EntryCodec.encode(false, "\"v2\"".getBytes(StandardCharsets.UTF_8),
+                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 2, Integer.MAX_VALUE);
+        assertThat(redisTier.fill(key, "lease-1", filled, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
+        assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
     }
 
     @Test

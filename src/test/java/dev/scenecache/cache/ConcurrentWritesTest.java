@@ -2,6 +2,7 @@ package dev.scenecache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scenecache.bench.LoadGenerator;
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -26,6 +27,27 @@ class ConcurrentWritesTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    /**
+     * A few hot scenes, a third of the requests writes, 32 connections: every read sent after a write
+     * was acknowledged shows that write's version or a later one (the load generator counts the others
+     * as stale), through L1, L2 and the fills racing with the writes.
+     */
+    @org.junit.jupiter.api.RepeatedTest(2)
+    void shouldNeverServeAVersionOlderThanTheLastAcknowledgedWriteUnderConcurrentWrites() throws Exception {
+        String project = Api.createProject("Hot");
+        List<LoadGenerator.Target> targets = new ArrayList<>();
+        for (int s = 0; s < 6; s++) {
+            targets.add(new LoadGenerator.Target(project, Api.createScene(project, "Hot " + s)));
+        }
+        try (LoadGenerator load = new LoadGenerator(port, 32, targets, 0.99, 0.3, null)) {
+            LoadGenerator.Result result = load.closedLoop("hot scenes", 32, 6);
+            assertThat(result.requests()).isGreaterThan(1000);
+            assertThat(result.writeLatency().getTotalCount()).isGreaterThan(300);
+            assertThat(result.errors()).isZero();
+            assertThat(result.stale()).as("reads older than an acknowledged write: %s", result.staleReads()).isZero();
+        }
+    }
 
     @Test
     void shouldAnswerEveryWriteWhenManyProjectsAreEditedAtOnce() throws Exception {

@@ -78,6 +78,8 @@ public class Coherence {
     private volatile boolean generationsKnown;
     private volatile boolean dirty;
     private volatile boolean pendingOverflow;
+    /** A replay is running (guarded by {@code pending}); the heartbeat would otherwise start another. */
+    private boolean replaying;
     private volatile long lastHeartbeat;
     private volatile RedisConnection subscription;
     private volatile long heartbeatTimer = -1;
@@ -250,6 +252,14 @@ public class Coherence {
         return enabled && tier.breaker().state() != CircuitBreaker.State.OPEN;
     }
 
+    /**
+     * Keeps invalidations Redis could not take for replay, stops reading L2 until then ({@code dirty}),
+     * then applies them to this L1 once more. The second pass matters: a read that started after the
+     * write's first local pass may have taken the old value from Redis (or from a script that timed
+     * out here but still runs there), and would otherwise put it in L1 with nothing left to remove it;
+     * its stamp now predates this pass, so L1 refuses it, and reads that start after it see
+     * {@code dirty} and go to the source.
+     */
     private Uni<Void> remember(List<String> ops) {
         missedInvalidations.addAndGet(ops.size());
         synchronized (pending) {
@@ -263,6 +273,7 @@ public class Coherence {
             }
             dirty = true;
         }
+        applyToL1(ops);
         return Uni.createFrom().voidItem();
     }
 
@@ -387,14 +398,15 @@ public class Coherence {
         });
     }
 
-    /** Applies the invalidations this instance could not send; clears every L1 after it. */
+    /** Applies the invalidations this instance could not send; clears every L1 after it. One at a time. */
     private Uni<Void> replayPending() {
         List<String> ops;
         boolean overflow;
         synchronized (pending) {
-            if (!dirty) {
+            if (!dirty || replaying) {
                 return Uni.createFrom().voidItem();
             }
+            replaying = true;
             ops = new ArrayList<>(pending);
             overflow = pendingOverflow;
         }
@@ -426,6 +438,11 @@ public class Coherence {
                     }
                     l1.clear();
                     LOG.infof("Replayed [%s] missed cache invalidations", ops.size());
+                })
+                .eventually(() -> {
+                    synchronized (pending) {
+                        replaying = false;
+                    }
                 });
     }
 
@@ -452,8 +469,21 @@ public class Coherence {
     private void apply(String message) {
         String[] lines = message.split("\n");
         String[] head = lines[0].split("\t");
-        for (int i = 1; i < lines.length; i++) {
-            String[] f = lines[i].split("\t", -1);
+        applyToL1(java.util.Arrays.asList(lines).subList(1, lines.length));
+        if (head.length == 2) {
+            if (head[0].equals(instanceId)) {
+                // Our own message, heard through our subscription: acknowledged here, not through Redis.
+                ack(Long.parseLong(head[1]));
+            } else {
+                tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {}, x -> {});
+            }
+        }
+    }
+
+    /** Applies invalidation operations ({@code k}, {@code g}, {@code f}, {@code c} lines) to this L1. */
+    private void applyToL1(List<String> ops) {
+        for (String op : ops) {
+            String[] f = op.split("\t", -1);
             switch (f[0]) {
                 case "k" -> l1.invalidate(new CacheKey(f[1], f[2], f[3]));
                 case "g" -> l1.invalidateIf(k -> k.group().equals(f[1]));
@@ -465,14 +495,6 @@ public class Coherence {
                 }
                 case "c" -> l1.clear();
                 default -> LOG.debugf("Unknown invalidation [%s]", f[0]);
-            }
-        }
-        if (head.length == 2) {
-            if (head[0].equals(instanceId)) {
-                // Our own message, heard through our subscription: acknowledged here, not through Redis.
-                ack(Long.parseLong(head[1]));
-            } else {
-                tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {}, x -> {});
             }
         }
     }

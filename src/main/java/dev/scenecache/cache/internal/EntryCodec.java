@@ -12,7 +12,8 @@ import java.util.zip.Inflater;
  *
  * <pre>
  *  [0]      format version, '2'
- *  [1]      kind: 'j' JSON, 'z' deflated JSON, 'n' negative (not found; payload is the detail)
+ *  [1]      kind: 'j' JSON, 'z' deflated JSON, 'n' negative (not found; payload is the detail),
+ *           'f' version floor (no payload: a miss that no older version may replace, only a fill)
  *  [2..17]  the cache's generation, 16 hex digits
  *  [18..33] the entry group's generation, 16 hex digits
  *  [34..49] the version of the entity the value shows (0 when it has none), 16 hex digits
@@ -52,6 +53,22 @@ public final class EntryCodec {
         writeHex(out, 18, groupGeneration);
         writeHex(out, 34, version);
         System.arraycopy(body, 0, out, HEADER, body.length);
+        return out;
+    }
+
+    /**
+     * A version floor: written instead of a value its writer could not store safely (group generation
+     * unknown, value too large), so that a slower write of an older version cannot land after it.
+     * Reads treat it as a miss and their fill replaces it. The group generation is stamped by the
+     * write script ({@link RedisTier.WriteOp#currentGroupGeneration}).
+     */
+    public static byte[] floor(long cacheGeneration, long version) {
+        byte[] out = new byte[HEADER];
+        out[0] = FORMAT;
+        out[1] = 'f';
+        writeHex(out, 2, cacheGeneration);
+        writeHex(out, 18, 0);
+        writeHex(out, 34, version);
         return out;
     }
 

@@ -67,13 +67,16 @@ public class L1Tier {
         return invalidations.get(stripe(key));
     }
 
-    /** Stores the entry unless an invalidation of its key was applied since {@code stamp} was read. */
+    /**
+     * Stores the entry unless an invalidation of its key was applied since {@code stamp} was read. The
+     * check and the store are one step under the key's lock: storing first and removing after a failed
+     * check (as this did) let a concurrent reader see the old value in between, after the write that
+     * invalidated it had been acknowledged. An invalidation that bumps the counter after the check
+     * removes the entry itself (it takes the same lock after its bump).
+     */
     public void putIfUnchanged(CacheKey key, Entry entry, long stamp) {
-        cache.put(key, entry);
-        if (invalidations.get(stripe(key)) != stamp) {
-            // An invalidation ran while we stored: it may have missed this entry, so drop it ourselves.
-            cache.invalidate(key);
-        }
+        int stripe = stripe(key);
+        cache.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current);
     }
 
     /**

@@ -61,7 +61,8 @@ public class RedisTier {
      * A write's effect on one group, in one step: for each entry, its fill lease goes (no fill that
      * started before can land); then {@code d} deletes the entry and {@code p} stores the written value
      * unless an entry of the same or a newer version is there already (writes of one entity may finish
-     * in any order; a deletion stores a tombstone of the highest version). Last, the invalidation is
+     * in any order; a deletion stores a tombstone of the highest version); {@code g} does what {@code p}
+     * does after stamping the entry with the current group generation. Last, the invalidation is
      * published, and the number of receivers returned.
      * KEYS: group generation, then (entry, lease) per operation.
      * ARGV: channel ('' for none), message, then (kind, entry, ttl ms) per operation.
@@ -74,8 +75,16 @@ public class RedisTier {
      */
     static final String GENERATION = script("generation");
 
-    /** One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer. */
-    public record WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
+    /**
+     * One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer;
+     * with {@code currentGroupGeneration}, the script first stamps the entry with the group generation
+     * it finds (for entries whose writer could not read it: tombstones and version floors).
+     */
+    public record WriteOp(CacheKey key, byte[] entry, long ttlMillis, boolean currentGroupGeneration) {
+        public WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
+            this(key, entry, ttlMillis, false);
+        }
+
         public static WriteOp delete(CacheKey key) {
             return new WriteOp(key, null, 0);
         }
@@ -146,7 +155,7 @@ public class RedisTier {
                 if (op.entry() == null) {
                     request.arg("d").arg("").arg(0);
                 } else {
-                    request.arg("p").arg(op.entry()).arg(op.ttlMillis());
+                    request.arg(op.currentGroupGeneration() ? "g" : "p").arg(op.entry()).arg(op.ttlMillis());
                 }
             }
             return request;

@@ -192,25 +192,31 @@ public class TwoTierCache {
 
     /**
      * The Redis operation that writes a just-committed value through: stored unless a newer version is
-     * there, or deleted when it is too large or the group generation it was read under has moved on.
+     * there, or dropped when the group generation it was read under has moved on. When the value cannot
+     * be stored safely (group generation unknown: Redis did not answer in time; too large), a version
+     * floor takes its place: a plain deletion would let a slower write of an older version land after it.
      */
     public RedisTier.WriteOp writeThrough(CacheKey key, JsonDocument document, long groupGeneration) {
         byte[] payload = DocumentCodec.INSTANCE.encode(document);
+        long cacheGeneration = coherence.cacheGeneration(key.cache());
         if (payload.length > config.maxEntryBytes() || groupGeneration < 0) {
-            return RedisTier.WriteOp.delete(key);
+            return new RedisTier.WriteOp(key, EntryCodec.floor(cacheGeneration, document.version()),
+                    jitter(ttlMillis(key.cache())), true);
         }
-        return new RedisTier.WriteOp(key, EntryCodec.encode(false, payload, coherence.cacheGeneration(key.cache()),
+        return new RedisTier.WriteOp(key, EntryCodec.encode(false, payload, cacheGeneration,
                 groupGeneration, document.version(), config.compressAboveBytes()), jitter(ttlMillis(key.cache())));
     }
 
-    /** The Redis operation that marks a deleted entity: a not-found entry no older write can replace. */
+    /**
+     * The Redis operation that marks a deleted entity: a not-found entry no older write can replace.
+     * Without a known group generation the script stamps the current one (a tombstone in a group deleted
+     * meanwhile only says what is true: not found).
+     */
     public RedisTier.WriteOp tombstone(CacheKey key, String detail, long groupGeneration) {
-        if (groupGeneration < 0) {
-            return RedisTier.WriteOp.delete(key);
-        }
-        return new RedisTier.WriteOp(key, EntryCodec.encode(true, detail.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                coherence.cacheGeneration(key.cache()), groupGeneration, EntryCodec.TOMBSTONE_VERSION, Integer.MAX_VALUE),
-                ttlMillis(key.cache()));
+        byte[] entry = EntryCodec.encode(true, detail.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                coherence.cacheGeneration(key.cache()), Math.max(0, groupGeneration), EntryCodec.TOMBSTONE_VERSION,
+                Integer.MAX_VALUE);
+        return new RedisTier.WriteOp(key, entry, ttlMillis(key.cache()), groupGeneration < 0);
     }
 
     /** The TTL of a cache's entries, before jitter. */

@@ -54,6 +54,36 @@ class L1TierTest {
         assertThat(l1.get(key)).isNull();
     }
 
+    @Test
+    void shouldNeverShowARefusedFillToAConcurrentReader() throws Exception {
+        // A writer thread invalidates the key and then offers a fill stamped before that invalidation
+        // (a load that read the old value); a reader thread must never see the refused value, not even
+        // for an instant. Storing first and removing after the check showed it to the reader.
+        L1Tier.Entry old = entry("old");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                if (l1.get(key) == old) {
+                    seen.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        long end = System.nanoTime() + Duration.ofMillis(700).toNanos();
+        long rounds = 0;
+        while (System.nanoTime() < end) {
+            long stamp = l1.stamp(key);
+            l1.invalidate(key);
+            l1.putIfUnchanged(key, old, stamp);
+            rounds++;
+        }
+        stop.set(true);
+        reader.join();
+        assertThat(rounds).isGreaterThan(10_000);
+        assertThat(seen.get()).as("reads of a refused fill").isZero();
+    }
+
     private static L1Tier.Entry entry(String value) {
         return new L1Tier.Entry(value, false, null, 10, 0);
     }
