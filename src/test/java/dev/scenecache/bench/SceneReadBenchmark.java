@@ -46,6 +46,8 @@ public final class SceneReadBenchmark {
     private static final double WRITES = Double.parseDouble(System.getProperty("bench.writes", "0.05"));
     /** Extra workloads: {@code cold} (start on empty caches), {@code outage} (Redis stopped for 10 s). */
     private static final String WORKLOADS = System.getProperty("bench.workloads", "");
+    /** Rounds of the saturation phase per variant (alternated); the report's ratios use their medians. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -166,7 +168,45 @@ public final class SceneReadBenchmark {
                     }
                 }
             }
-            String report = report(results, saturation, jsonBytes, bytesPerScene, cachedScenes, connections);
+            // More rounds of the saturation phase, variants alternated, each on a new service: this shared
+            // machine drifts by tens of percent within minutes, which one pass per variant cannot tell apart
+            // from a difference between variants. Ratios are taken between the medians.
+            Map<String, List<Double>> rounds = new LinkedHashMap<>();
+            Map<String, Long> roundStale = new LinkedHashMap<>();
+            saturation.forEach((name, value) -> rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
+            for (int round = 2; round <= ROUNDS; round++) {
+                for (Variant variant : variants) {
+                    if (only.indexOf(variant.name().charAt(1)) < 0) {
+                        continue;
+                    }
+                    send(redis, Request.cmd(Command.FLUSHALL));
+                    Map<String, String> env = new HashMap<>(base);
+                    env.putAll(variant.env());
+                    boolean caching = variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
+                            || !variant.prefix().isEmpty());
+                    try (Service service = Service.start(jar, env,
+                            dir.resolve(variant.name().substring(1, 2) + "-round" + round + ".log"));
+                            LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99,
+                                    variant.writes(), variant.fixedPath()).withPrefix(variant.prefix())) {
+                        if (caching) {
+                            try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)
+                                    .withPrefix(variant.prefix())) {
+                                fill.sweep(16);
+                            }
+                        }
+                        load.closedLoop(variant.name(), connections, warmup);
+                        LoadGenerator.Result r = load.closedLoop(variant.name(), connections, seconds);
+                        rounds.get(variant.name()).add(r.throughput());
+                        roundStale.merge(variant.name(), r.stale(), Long::sum);
+                        say(String.format(Locale.ROOT, "%s round %d: %.0f req/s, errors %d, stale %d", variant.name(),
+                                round, r.throughput(), r.errors(), r.stale()));
+                    }
+                }
+            }
+            Map<String, Double> medians = new LinkedHashMap<>();
+            rounds.forEach((name, values) -> medians.put(name, median(values)));
+            String report = report(results, medians, jsonBytes, bytesPerScene, cachedScenes, connections)
+                    + roundsTable(rounds, medians, roundStale);
             Files.writeString(dir.resolve("report.md"), report);
             List<Map<String, Object>> json = new ArrayList<>();
             for (Row measured : results) {
@@ -191,8 +231,13 @@ public final class SceneReadBenchmark {
                 row.put("redisUsedMemoryBytes", measured.redisBytes());
                 json.add(row);
             }
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("phases", json);
+            document.put("saturationRounds", rounds);
+            document.put("saturationMedians", medians);
+            document.put("staleReadsInLaterRounds", roundStale);
             Files.writeString(dir.resolve("report.json"),
-                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
             System.out.println();
             System.out.println(report);
         } finally {
@@ -421,6 +466,26 @@ public final class SceneReadBenchmark {
                 .forEach(e -> out.append(out.length() == 0 ? "(" : ", ").append(e.getKey())
                         .append(String.format(Locale.ROOT, " %.3f", e.getValue())));
         return out.length() == 0 ? "" : out.append(")").toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String roundsTable(Map<String, List<Double>> rounds, Map<String, Double> medians,
+            Map<String, Long> roundStale) {
+        if (rounds.values().stream().allMatch(v -> v.size() < 2)) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\nSaturation throughput by round (req/s; round 1 is the table's; later "
+                + "rounds: fresh service, steady state, same warm-up and length); the ratios above use the medians:\n\n"
+                + "| variant | rounds | median | stale reads in later rounds |\n|---|---|---:|---:|\n");
+        rounds.forEach((name, values) -> out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %d |%n", name,
+                String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()),
+                medians.get(name), roundStale.getOrDefault(name, 0L))));
+        return out.toString();
     }
 
     private static double ms(org.HdrHistogram.Histogram h, double percentile) {
