@@ -89,7 +89,6 @@ public final class SceneReadBenchmark {
             base.put("BENCH_FLOOR_BYTES", Long.toString(jsonBytes));
             String only = System.getProperty("bench.only", "abcdef");
 
-            record Variant(String name, Map<String, String> env, String fixedPath, double writes, String prefix) {}
             // (b) first: every variant's open-loop phase then runs at half of (b)'s saturation, the floor's
             // included, so latencies at that rate compare directly.
             List<Variant> variants = List.of(
@@ -113,27 +112,18 @@ public final class SceneReadBenchmark {
                 if (only.indexOf(variant.name().charAt(1)) < 0) {
                     continue;
                 }
-                send(redis, Request.cmd(Command.FLUSHALL));
-                probes.vacuum();
-                Map<String, String> env = new HashMap<>(base);
-                env.putAll(variant.env());
-                try (Service service = Service.start(jar, env, dir.resolve(variant.name().substring(1, 2) + ".log"))) {
+                try (Service service = startFresh(jar, base, variant, redis, probes, dir.resolve(variant.letter() + ".log"))) {
                     try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
                             variant.fixedPath()).withPrefix(variant.prefix())) {
                         boolean peer = !variant.prefix().isEmpty();
-                        boolean caching = variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
-                                || !variant.prefix().isEmpty());
+                        boolean caching = variant.caching();
                         if (caching && WORKLOADS.contains("cold")) {
                             // Cold start: a new service on empty caches, measured from its first request.
                             measure(results, probes, service, peer, () -> load.closedLoop(variant.name() + " · cold start",
                                     connections, seconds));
                         }
                         if (caching) {
-                            // Steady state: every scene read once (a cold start is another workload).
-                            try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)
-                                    .withPrefix(variant.prefix())) {
-                                fill.sweep(16);
-                            }
+                            steadyState(service, targets, variant); // a cold start is another workload
                         }
                         say(variant.name() + ": warm-up " + warmup + " s");
                         load.closedLoop(variant.name(), connections, warmup);
@@ -180,21 +170,12 @@ public final class SceneReadBenchmark {
                     if (only.indexOf(variant.name().charAt(1)) < 0) {
                         continue;
                     }
-                    send(redis, Request.cmd(Command.FLUSHALL));
-                    probes.vacuum();
-                    Map<String, String> env = new HashMap<>(base);
-                    env.putAll(variant.env());
-                    boolean caching = variant.fixedPath() == null && (!variant.env().containsKey("CACHE_ENABLED")
-                            || !variant.prefix().isEmpty());
-                    try (Service service = Service.start(jar, env,
-                            dir.resolve(variant.name().substring(1, 2) + "-round" + round + ".log"));
+                    try (Service service = startFresh(jar, base, variant, redis, probes,
+                            dir.resolve(variant.letter() + "-round" + round + ".log"));
                             LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99,
                                     variant.writes(), variant.fixedPath()).withPrefix(variant.prefix())) {
-                        if (caching) {
-                            try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)
-                                    .withPrefix(variant.prefix())) {
-                                fill.sweep(16);
-                            }
+                        if (variant.caching()) {
+                            steadyState(service, targets, variant);
                         }
                         load.closedLoop(variant.name(), connections, warmup);
                         LoadGenerator.Result r = load.closedLoop(variant.name(), connections, seconds);
@@ -247,6 +228,35 @@ public final class SceneReadBenchmark {
             vertx.closeAndAwait();
             redisServer.stop();
             pg.stop();
+        }
+    }
+
+    /** One way of serving the scenes: the service's environment, or a fixed path, or a peer's prefix. */
+    record Variant(String name, Map<String, String> env, String fixedPath, double writes, String prefix) {
+        String letter() {
+            return name.substring(1, 2);
+        }
+
+        /** Whether a cache serves the reads: scenecache's (not switched off) or a peer's. */
+        boolean caching() {
+            return fixedPath == null && (!env.containsKey("CACHE_ENABLED") || !prefix.isEmpty());
+        }
+    }
+
+    /** A new service for the variant, on an empty Redis and a vacuumed scene table. */
+    private static Service startFresh(Path jar, Map<String, String> base, Variant variant, Redis redis, Probes probes,
+            Path log) throws Exception {
+        send(redis, Request.cmd(Command.FLUSHALL));
+        probes.vacuum();
+        Map<String, String> env = new HashMap<>(base);
+        env.putAll(variant.env());
+        return Service.start(jar, env, log);
+    }
+
+    /** Every scene read once through the variant, 16 at a time. */
+    private static void steadyState(Service service, List<LoadGenerator.Target> targets, Variant variant) throws Exception {
+        try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null).withPrefix(variant.prefix())) {
+            fill.sweep(16);
         }
     }
 
