@@ -20,9 +20,9 @@ import java.util.List;
  *     .call(view -> w.put(key, json).invalidate(listKey).apply())
  * </pre>
  * (A single autocommitted statement goes through {@link CacheWrite#commit} instead.)
- * The generation, known before the commit, makes a write-through that races with the deletion of its
- * whole group (a project) land as a deletion instead: the deletion moves the generation on only after
- * its own commit, which comes after ours.
+ * The generation, known before the commit, keeps a write-through that races with the deletion of its
+ * whole group (a project) out of the cache: the deletion moves the generation on only after its own
+ * commit, which comes after ours, and the write script drops a value stamped with an older generation.
  */
 @ApplicationScoped
 public class CacheInvalidator {

@@ -62,7 +62,8 @@ public class RedisTier {
      * started before can land); then {@code d} deletes the entry and {@code p} stores the written value
      * unless an entry of the same or a newer version is there already (writes of one entity may finish
      * in any order; a deletion stores a tombstone of the highest version); {@code g} does what {@code p}
-     * does after stamping the entry with the current group generation. Last, the invalidation is
+     * does after stamping the entry with the current group generation; a put stamped with an older group
+     * generation (read before its group was invalidated) leaves the entry alone. Last, the invalidation is
      * published, and the number of receivers returned.
      * KEYS: group generation, then (entry, lease) per operation.
      * ARGV: channel ('' for none), message, then (kind, entry, ttl ms) per operation.
