@@ -12,8 +12,12 @@ else
   redis.call('SET', KEYS[2], string.format('%d', g))
 end
 local v = redis.call('GET', KEYS[1])
--- A version floor ('f') is never a hit: the read takes the lease, and its fill replaces the floor.
-if v and string.sub(v, 2, 2) ~= 'f' and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
+-- A hit is a value of format '2' (EntryCodec.FORMAT) of kind 'j', 'z' or 'n' with both generations current,
+-- as EntryCodec.isCurrent checks it for the reads that try a plain MGET first. Anything else takes the
+-- lease: a version floor ('f') or an entry of another format is replaced by the fill.
+local kind = v and string.sub(v, 2, 2)
+if v and string.sub(v, 1, 1) == '2' and (kind == 'j' or kind == 'z' or kind == 'n')
+    and string.sub(v, 3, 18) == ARGV[1] and string.sub(v, 19, 34) == string.format('%016x', g) then
   return v
 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])

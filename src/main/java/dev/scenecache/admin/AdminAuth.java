@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AdminAuth {
 
     static final String PREFIX = "/admin";
+    private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
 
     private final byte[] expected;
     private final Buffer missing;
@@ -49,7 +51,11 @@ public class AdminAuth {
 
     private void check(RoutingContext rc) {
         // Normalised (dot segments, percent-encoding) and with repeated slashes collapsed: "//admin" too.
-        String path = rc.normalizedPath().replaceAll("/{2,}", "/");
+        // (This filter runs on every request: the pattern is compiled once, and used only when needed.)
+        String path = rc.normalizedPath();
+        if (path.contains("//")) {
+            path = REPEATED_SLASHES.matcher(path).replaceAll("/");
+        }
         if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
             rc.next();
             return;

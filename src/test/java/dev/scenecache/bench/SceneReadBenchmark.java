@@ -34,10 +34,11 @@ import java.util.regex.Pattern;
  * (e) {@code @CacheResult} with quarkus-redis-cache; (f) the ticket's cache-aside sketch.
  * Each variant: saturation throughput (closed loop), then latency at half of (b)'s saturation (open
  * loop); with {@code bench.workloads}, a cold start and a Redis outage too. Per phase it also reads
- * what the servers did: PostgreSQL statements and Redis commands per request, heap and Redis memory.
+ * what the servers did: PostgreSQL statements and Redis commands per request, heap and Redis memory,
+ * and the CPU time per request of the service, PostgreSQL, Redis and the load generator ({@link CpuSample}).
  * Also Redis bytes per cached scene against its JSON size. Report in {@code target/bench/}.
  *
- * <p>Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (8),
+ * <p>Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (30: the JIT needs that long on 2 cores),
  * {@code bench.connections} (32), {@code bench.scenes-per-project} (100), {@code bench.projects} (100).
  */
 public final class SceneReadBenchmark {
@@ -52,7 +53,7 @@ public final class SceneReadBenchmark {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "20"));
-        double warmup = Double.parseDouble(System.getProperty("bench.warmup", "8"));
+        double warmup = Double.parseDouble(System.getProperty("bench.warmup", "30"));
         int connections = Integer.getInteger("bench.connections", 32);
         int projects = Integer.getInteger("bench.projects", 100);
         int perProject = Integer.getInteger("bench.scenes-per-project", 100);
@@ -211,6 +212,7 @@ public final class SceneReadBenchmark {
                 row.put("redisCommandsPerRequest", measured.redisPerRequest());
                 row.put("redisCommandsPerRequestByName", measured.redisCommandsPerRequest());
                 row.put("heapUsedBytes", measured.heapBytes());
+                row.put("cpuMicrosPerRequest", measured.cpuMicrosPerRequest());
                 row.put("redisUsedMemoryBytes", measured.redisBytes());
                 json.add(row);
             }
@@ -316,7 +318,18 @@ public final class SceneReadBenchmark {
 
     /** One measured phase with what it cost the servers; -1 where a figure could not be read. */
     record Row(LoadGenerator.Result result, double hitRate, double dbPerRequest, double redisPerRequest,
-            Map<String, Double> redisCommandsPerRequest, long heapBytes, long redisBytes) {}
+            Map<String, Double> redisCommandsPerRequest, long heapBytes, long redisBytes,
+            Map<String, Double> cpuMicrosPerRequest) {
+
+        /** CPU microseconds per request of service/PostgreSQL/Redis/load generator, e.g. {@code 40/12/5/30}. */
+        String cpu() {
+            if (cpuMicrosPerRequest.isEmpty()) {
+                return "-";
+            }
+            return String.join("/", java.util.stream.Stream.of("service", "postgres", "redis", "load")
+                    .map(part -> String.format(Locale.ROOT, "%.0f", cpuMicrosPerRequest.get(part))).toList());
+        }
+    }
 
     interface Phase {
         LoadGenerator.Result run() throws Exception;
@@ -328,7 +341,9 @@ public final class SceneReadBenchmark {
         long loads = peer ? probes.peerLoads(service) : -1;
         long statements = probes.statements();
         Map<String, Long> commands = probes.redisCommands();
+        CpuSample cpu = CpuSample.take(service.process.pid());
         LoadGenerator.Result r = phase.run();
+        CpuSample cpuAfter = CpuSample.take(service.process.pid());
         long requests = Math.max(1, r.requests());
         double db = statements < 0 ? -1 : (probes.statements() - statements) / (double) requests;
         Map<String, Long> after = probes.redisCommands();
@@ -353,7 +368,8 @@ public final class SceneReadBenchmark {
             long misses = probes.peerLoads(service) - loads;
             hitRate = answered <= 0 ? 0 : 100.0 * Math.max(0, answered - misses) / answered;
         }
-        Row row = new Row(r, hitRate, db, redis, byName, probes.heapUsed(service), probes.redisMemory());
+        Row row = new Row(r, hitRate, db, redis, byName, probes.heapUsed(service), probes.redisMemory(),
+                cpuAfter.microsPerRequest(cpu, requests));
         rows.add(row);
         print(row);
         return r;
@@ -458,18 +474,20 @@ public final class SceneReadBenchmark {
                 + "machine: %d cores.%n%n", connections, WRITES * 100, Runtime.getRuntime().availableProcessors()));
         out.append("| variant | load | req/s | p50 ms | p95 ms | p99 ms | max ms | reads p50 | reads p99 | writes "
                 + "| writes p50 | writes p99 | hit % | L1 hits | bypasses | errors | stale | DB stmts/req | Redis cmds/req "
-                + "| heap MB | Redis MB |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| heap MB | Redis MB | CPU µs/req service/PG/Redis/load | idle+steal µs/req |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+                + "|---:|---:|\n");
         for (Row row : results) {
             LoadGenerator.Result r = row.result();
             out.append(String.format(Locale.ROOT,
                     "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.1f | %d | %d | %d | %d "
-                            + "| %.2f | %.2f | %.0f | %.1f |%n",
+                            + "| %.2f | %.2f | %.0f | %.1f | %s | %.0f |%n",
                     r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(95), r.millis(99), r.millis(100),
                     ms(r.readLatency(), 50), ms(r.readLatency(), 99), r.writeLatency().getTotalCount(),
                     ms(r.writeLatency(), 50), ms(r.writeLatency(), 99), row.hitRate(), r.l1Hits(), r.bypasses(), r.errors(),
                     r.stale(), row.dbPerRequest(), row.redisPerRequest(), row.heapBytes() / 1048576.0,
-                    row.redisBytes() / 1048576.0));
+                    row.redisBytes() / 1048576.0, row.cpu(),
+                    row.cpuMicrosPerRequest().getOrDefault("idle", 0.0) + row.cpuMicrosPerRequest().getOrDefault("steal", 0.0)));
         }
         double a = saturation.getOrDefault("(a) HTTP floor", 0.0);
         double b = saturation.getOrDefault("(b) L1 + L2", 0.0);
@@ -522,10 +540,11 @@ public final class SceneReadBenchmark {
         LoadGenerator.Result r = row.result();
         say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms (reads p99 %.2f ms), hit %.1f%%, "
                 + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms; per request: %.2f DB "
-                + "statements, %.2f Redis commands %s; heap %.0f MB",
+                + "statements, %.2f Redis commands %s, CPU µs service/PG/Redis/load %s (all %s); heap %.0f MB",
                 r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), row.hitRate(),
                 r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
-                ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.heapBytes() / 1048576.0));
+                ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.cpu(),
+                row.cpuMicrosPerRequest(), row.heapBytes() / 1048576.0));
     }
 
     private static long usedMemory(Redis redis) {

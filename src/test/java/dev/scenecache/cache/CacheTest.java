@@ -322,6 +322,62 @@ class CacheTest {
     }
 
     @Test
+    void shouldAnswerAHitWithoutTheScriptExactlyWhenTheReadScriptWouldAnswerOne() throws Exception {
+        UUID group = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        long cacheGen = coherence.cacheGeneration(CacheNames.SCENE);
+        // A new group: its counter is started by the script; read again, a plain GET answers the same.
+        long groupGen = redisTier.currentGeneration(key.groupGenerationKey()).await().atMost(Duration.ofSeconds(5));
+        assertThat(redisTier.currentGeneration(key.groupGenerationKey()).await().atMost(Duration.ofSeconds(5)))
+                .isEqualTo(groupGen);
+        byte[] payload = "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] current = dev.scenecache.cache.internal.EntryCodec.encode(false, payload, cacheGen, groupGen, 3, 4096);
+        String valid = new String(current, StandardCharsets.US_ASCII);
+        Map<String, String> stored = new java.util.LinkedHashMap<>();
+        stored.put("current", valid);
+        stored.put("current negative", new String(dev.scenecache.cache.internal.EntryCodec.encode(true, payload, cacheGen,
+                groupGen, 0, 4096), StandardCharsets.US_ASCII));
+        stored.put("older cache generation", valid.substring(0, 2) + dev.scenecache.cache.internal.EntryCodec.hex(cacheGen - 1)
+                + valid.substring(18));
+        stored.put("older group generation", valid.substring(0, 18) + dev.scenecache.cache.internal.EntryCodec.hex(groupGen - 1)
+                + valid.substring(34));
+        stored.put("version floor", new String(dev.scenecache.cache.internal.EntryCodec.floor(cacheGen, 3),
+                StandardCharsets.US_ASCII).substring(0, 18) + valid.substring(18, 50));
+        stored.put("upper-case hex", valid.substring(0, 18) + valid.substring(18, 34).toUpperCase() + valid.substring(34));
+        stored.put("other format", "1" + valid.substring(1));
+        stored.put("truncated header", valid.substring(0, 30));
+        stored.put("garbage", "not an entry");
+        String script;
+        try (var in = getClass().getResourceAsStream("/lua/read.lua")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> hits = new ArrayList<>();
+        for (var e : stored.entrySet()) {
+            // The read script alone says whether this is a hit (a string) or a miss (the generation).
+            redis.call("SET", key.redisKey(), e.getValue());
+            var byScript = redis.call("EVAL", script, "3", key.redisKey(),
+                    key.groupGenerationKey(), key.leaseKey(), dev.scenecache.cache.internal.EntryCodec.hex(cacheGen),
+                    "script-lease", "60000");
+            boolean scriptHit = byScript.type() != io.vertx.redis.client.ResponseType.NUMBER;
+            redis.call("DEL", key.leaseKey());
+
+            var read = redisTier.read(key, cacheGen, "read-lease").await().atMost(Duration.ofSeconds(5));
+
+            assertThat(read.hit()).as(e.getKey()).isEqualTo(scriptHit);
+            if (read.hit()) {
+                hits.add(e.getKey());
+                assertThat(new String(read.value(), StandardCharsets.US_ASCII)).as(e.getKey()).isEqualTo(e.getValue());
+                assertThat(redis.call("GET", key.leaseKey())).as(e.getKey()).isNull();
+            } else {
+                // A miss took the fill lease, as the script does.
+                assertThat(read.groupGeneration()).as(e.getKey()).isEqualTo(groupGen);
+                assertThat(redis.call("GET", key.leaseKey()).toString()).as(e.getKey()).isEqualTo("read-lease");
+            }
+        }
+        assertThat(hits).containsExactly("current", "current negative");
+    }
+
+    @Test
     void shouldKeepAnOlderWriteOutWhenTheNewerOneCouldNotReadItsGroupGeneration() {
         UUID group = UUID.randomUUID();
         CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());

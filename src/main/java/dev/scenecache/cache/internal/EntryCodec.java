@@ -72,6 +72,27 @@ public final class EntryCodec {
         return out;
     }
 
+    /**
+     * True when {@code bytes} is a value (not a floor) of this format stamped with these generations:
+     * the hit test of {@code read.lua}, for reads that fetch the entry without the script.
+     */
+    public static boolean isCurrent(byte[] bytes, long cacheGeneration, long groupGeneration) {
+        return bytes != null && bytes.length >= HEADER && bytes[0] == FORMAT
+                && (bytes[1] == 'j' || bytes[1] == 'z' || bytes[1] == 'n')
+                && isHex(bytes, 2, cacheGeneration) && isHex(bytes, 18, groupGeneration);
+    }
+
+    /** The 16 lowercase hex digits at {@code at} are exactly {@code value}'s (as Lua's {@code %016x}). */
+    private static boolean isHex(byte[] in, int at, long value) {
+        for (int i = 15; i >= 0; i--) {
+            if (in[at + i] != (byte) Character.forDigit((int) (value & 0xF), 16)) {
+                return false;
+            }
+            value >>>= 4;
+        }
+        return true;
+    }
+
     /** The entry, or null when the bytes are not an entry of this format. */
     public static Decoded decode(byte[] bytes, int maxPayload) {
         if (bytes == null || bytes.length < HEADER || bytes[0] != FORMAT) {

@@ -121,9 +121,47 @@ public class RedisTier {
         return breaker;
     }
 
+    /**
+     * The entry when it is current, else the group generation with the fill lease taken.
+     *
+     * <p>A hit, the common case, costs one plain {@code MGET} of the entry and its group generation (one
+     * atomic command, so the pair is as consistent as inside a script), checked here exactly as
+     * {@code read.lua} checks it ({@link EntryCodec#isCurrent}). Anything else (missing, stale, a floor,
+     * a missing generation) goes on to the script, which takes the lease: a miss costs a second round trip,
+     * a hit no longer runs Lua.
+     */
     public Uni<ReadResult> read(CacheKey key, long cacheGeneration, String leaseToken) {
+        return Uni.createFrom().deferred(() -> {
+            // One timeout for both round trips: a read never waits longer than that because of Redis.
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return send(Request.cmd(Command.MGET).arg(key.redisKey()).arg(key.groupGenerationKey()), timeout)
+                    .chain(pair -> {
+                        byte[] value = currentEntry(pair, cacheGeneration);
+                        return value != null ? Uni.createFrom().item(new ReadResult(value, -1))
+                                : readOrLease(key, cacheGeneration, leaseToken, remaining(deadline));
+                    });
+        });
+    }
+
+    private static byte[] currentEntry(Response pair, long cacheGeneration) {
+        Response entry = pair.get(0);
+        Response generation = pair.get(1);
+        if (entry == null || generation == null) {
+            return null;
+        }
+        long groupGeneration;
+        try {
+            groupGeneration = Long.parseLong(generation.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        byte[] value = entry.toBytes();
+        return EntryCodec.isCurrent(value, cacheGeneration, groupGeneration) ? value : null;
+    }
+
+    private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken, Duration within) {
         return script(READ_SHA, READ, List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey()),
-                List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis)))
+                List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis)), within)
                 .map(r -> r.type() == ResponseType.NUMBER
                         ? new ReadResult(null, r.toLong())
                         : new ReadResult(r.toBytes(), -1));
@@ -180,7 +218,24 @@ public class RedisTier {
 
     /** The generation counter {@code key} now, started (see {@link #GENERATION}) when Redis has none. */
     public Uni<Long> currentGeneration(String key) {
-        return script(GENERATION_SHA, GENERATION, List.of(key), List.of("current")).map(Response::toLong);
+        // A plain GET when the counter exists (always, but after a loss of Redis' data); the script starts it.
+        return Uni.createFrom().deferred(() -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return send(Request.cmd(Command.GET).arg(key), timeout).chain(value -> {
+                Long current = value == null ? null : parseCounter(value.toString());
+                return current != null ? Uni.createFrom().item(current)
+                        : script(GENERATION_SHA, GENERATION, List.of(key), List.of("current"), remaining(deadline))
+                                .map(Response::toLong);
+            });
+        });
+    }
+
+    private static Long parseCounter(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The current value of each counter, 0 for those that do not exist. */
@@ -203,6 +258,10 @@ public class RedisTier {
 
     /** One command, bounded by the timeout and guarded by the circuit breaker. */
     public Uni<Response> send(Request request) {
+        return send(request, timeout);
+    }
+
+    private Uni<Response> send(Request request, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             if (!breaker.allow()) {
                 return Uni.createFrom().failure(new RedisUnavailable("circuit open", null));
@@ -227,14 +286,36 @@ public class RedisTier {
     }
 
     private Uni<Response> script(String sha, String body, List<String> keys, List<String> args) {
+        return script(sha, body, keys, args, timeout);
+    }
+
+    /** The script by its SHA, or by its body once when Redis does not know it; both within {@code within}. */
+    private Uni<Response> script(String sha, String body, List<String> keys, List<String> args, Duration within) {
         return withScriptFallback(evalRequest(Command.EVALSHA, sha, keys, args),
-                () -> evalRequest(Command.EVAL, body, keys, args));
+                () -> evalRequest(Command.EVAL, body, keys, args), within);
+    }
+
+    /** What is left until {@code deadline} (a millisecond at least: a send needs some time to fail cleanly). */
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     /** EVALSHA, and EVAL once when Redis does not know the script yet (restarted, flushed). */
     private Uni<Response> withScriptFallback(Request evalsha, java.util.function.Supplier<Request> eval) {
-        return send(evalsha).onFailure(f -> String.valueOf(f.getMessage()).startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> send(eval.get()));
+        return withScriptFallback(evalsha, eval, timeout);
+    }
+
+    /** EVALSHA, and EVAL once when Redis does not know the script yet (restarted, flushed); both within {@code within}. */
+    private Uni<Response> withScriptFallback(Request evalsha, java.util.function.Supplier<Request> eval, Duration within) {
+        return Uni.createFrom().deferred(() -> {
+            long deadline = System.nanoTime() + within.toNanos();
+            return send(evalsha, within).onFailure(RedisTier::isNoScript)
+                    .recoverWithUni(() -> send(eval.get(), remaining(deadline)));
+        });
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        return String.valueOf(failure.getMessage()).startsWith("NOSCRIPT");
     }
 
     private static Request evalRequest(Command command, String script, List<String> keys, List<String> args) {
