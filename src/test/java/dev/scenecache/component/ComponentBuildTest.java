@@ -192,6 +192,8 @@ class ComponentBuildTest {
             CompletableFuture<SwcCompiler.Compiled> f = pool.compile(large + "// " + i).subscribeAsCompletionStage();
             flood.add(f);
         }
+        // Compiles the worker finished while the flood was still being offered made room for as many more.
+        long finishedMeanwhile = flood.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
         // While the queue is kept full (a compile offered every 2 ms, faster than one worker drains it),
         // a request is refused too: 503 problem+json with Retry-After.
         java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -218,7 +220,8 @@ class ComponentBuildTest {
                 refused++;
             }
         }
-        assertThat(refused).as("refused").isGreaterThanOrEqualTo(30 - 9);
+        assertThat(refused).as("refused (finished while offered: %d)", finishedMeanwhile)
+                .isGreaterThanOrEqualTo((int) (30 - 9 - finishedMeanwhile)).isPositive();
         // Recovered: the next build is served.
         build(COMPONENT + "// after the flood " + UUID.randomUUID(), null).statusCode(200).body("success", equalTo(true));
     }
