@@ -149,14 +149,9 @@ public class RedisTier {
         if (entry == null || generation == null) {
             return null;
         }
-        long groupGeneration;
-        try {
-            groupGeneration = Long.parseLong(generation.toString());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        Long groupGeneration = parseCounter(generation.toString());
         byte[] value = entry.toBytes();
-        return EntryCodec.isCurrent(value, cacheGeneration, groupGeneration) ? value : null;
+        return groupGeneration != null && EntryCodec.isCurrent(value, cacheGeneration, groupGeneration) ? value : null;
     }
 
     private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken, Duration within) {

@@ -115,7 +115,8 @@ public class TwoTierCache {
                             keepInL1(key, hit, read.value().length, stamp);
                             return Uni.createFrom().item(hit);
                         }
-                        // Not decodable (another format, garbage): a miss; no lease, so nothing is filled.
+                        // Current but not decodable (a deflated payload that does not inflate): a miss; no
+                        // lease, so nothing is filled. (Other formats and garbage are misses of the script.)
                     }
                     counters.misses.increment();
                     return fromSource(source, counters, CacheOutcome.MISS)
