@@ -98,9 +98,10 @@ public final class LoadGenerator implements AutoCloseable {
             inFlight++;
             int index = zipf.next();
             Target target = targets.get(index);
-            boolean write = fixedPath == null && random.nextDouble() < writeShare;
-            RequestOptions options = new RequestOptions()
-                    .setURI(fixedPath != null ? fixedPath : prefix + "/projects/" + target.project() + "/scenes/" + target.scene());
+            boolean write = random.nextDouble() < writeShare;
+            // With a fixed path, reads go there and writes (if any) still go to the scene.
+            RequestOptions options = new RequestOptions().setURI(fixedPath != null && !write ? fixedPath
+                    : prefix + "/projects/" + target.project() + "/scenes/" + target.scene());
             Buffer body = null;
             long seq = -1;
             if (write) {
