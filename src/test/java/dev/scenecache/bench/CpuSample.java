@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -18,7 +19,7 @@ record CpuSample(Map<String, Long> ticks) {
 
     /** Clock ticks per second of {@code /proc}'s counters ({@code getconf CLK_TCK}, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100;
-    static final String[] PARTS = {"service", "postgres", "redis", "load", "other", "idle", "steal"};
+    private static final List<String> PARTS = List.of("service", "postgres", "redis", "load", "other", "idle", "steal");
 
     static CpuSample take(long servicePid) {
         Map<String, Long> ticks = new LinkedHashMap<>();

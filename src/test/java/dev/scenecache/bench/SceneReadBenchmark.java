@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 /**
  * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
  * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
- * 5% writes, in six variants measured one after the other in one run ((b) first):
+ * 5% writes, in seven variants measured one after the other in one run ((b) first):
  * (a) the HTTP floor, a constant scene-sized JSON; (b) L1 + L2; (c) L2 only; (d) caching off;
  * (e) {@code @CacheResult} with quarkus-redis-cache; (f) the ticket's cache-aside sketch; and (w) the floor
  * of a workload with writes: the constant endpoint for the reads, the real {@code PATCH} (no cache) for the
@@ -481,7 +481,7 @@ public final class SceneReadBenchmark {
     private static String report(List<Row> results, Map<String, Double> saturation, long jsonBytes,
             long bytesPerScene, long cachedScenes, int connections) {
         StringBuilder out = new StringBuilder("# Scene read benchmark\n\n");
-        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, %.0f%% writes in (b)-(f); "
+        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, %.0f%% writes in (b)-(f) and (w); "
                 + "machine: %d cores.%n%n", connections, WRITES * 100, Runtime.getRuntime().availableProcessors()));
         out.append("| variant | load | req/s | p50 ms | p95 ms | p99 ms | max ms | reads p50 | reads p99 | writes "
                 + "| writes p50 | writes p99 | hit % | L1 hits | bypasses | errors | stale | DB stmts/req | Redis cmds/req "
@@ -553,11 +553,12 @@ public final class SceneReadBenchmark {
         LoadGenerator.Result r = row.result();
         say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms (reads p99 %.2f ms), hit %.1f%%, "
                 + "bypasses %d, errors %d, stale %d; writes: %d, p50 %.2f ms, p99 %.2f ms; per request: %.2f DB "
-                + "statements, %.2f Redis commands %s, CPU µs service/PG/Redis/load %s (all %s); heap %.0f MB",
+                + "statements, %.2f Redis commands %s, CPU µs service/PG/Redis/load %s (other %.0f, idle and stolen %.0f); heap %.0f MB",
                 r.variant(), r.mode(), r.throughput(), r.millis(50), r.millis(99), ms(r.readLatency(), 99), row.hitRate(),
                 r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
                 ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.cpu(),
-                row.cpuMicrosPerRequest(), row.heapBytes() / 1048576.0));
+                row.cpuMicrosPerRequest().getOrDefault("other", 0.0), row.cpuMicrosPerRequest().getOrDefault("idle", 0.0)
+                        + row.cpuMicrosPerRequest().getOrDefault("steal", 0.0), row.heapBytes() / 1048576.0));
     }
 
     private static long usedMemory(Redis redis) {
