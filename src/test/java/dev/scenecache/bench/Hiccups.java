@@ -11,25 +11,23 @@ import org.HdrHistogram.Recorder;
  * operation arriving at a random moment would wait for the platform alone (kernel threads, other
  * processes, the hypervisor), and compares directly with a request latency percentile at a fixed rate.
  *
- * <p>It runs in the load generator's JVM for the whole benchmark; {@link #take()} returns the stalls
- * since the previous call. It needs no CPU to speak of (one wake-up per millisecond).
+ * <p>It runs in the load generator's JVM for the whole benchmark (a daemon thread); {@link #take()} returns
+ * the stalls since the previous call. It needs no CPU to speak of (one wake-up per millisecond).
  */
-final class Hiccups implements AutoCloseable {
+final class Hiccups {
 
     private static final long INTERVAL_MICROS = 1_000;
 
     private final Recorder recorder = new Recorder(TimeUnit.SECONDS.toMicros(30), 3);
-    private final Thread thread;
-    private volatile boolean running = true;
 
     Hiccups() {
-        thread = new Thread(this::run, "hiccup-meter");
+        Thread thread = new Thread(this::run, "hiccup-meter");
         thread.setDaemon(true);
         thread.start();
     }
 
     private void run() {
-        while (running) {
+        while (true) {
             long start = System.nanoTime();
             try {
                 TimeUnit.MICROSECONDS.sleep(INTERVAL_MICROS);
@@ -44,11 +42,5 @@ final class Hiccups implements AutoCloseable {
     /** The stalls recorded since the last call (microseconds). */
     Histogram take() {
         return recorder.getIntervalHistogram();
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        thread.interrupt();
     }
 }

@@ -358,7 +358,7 @@ public final class SceneReadBenchmark {
         long statements = probes.statements();
         Map<String, Long> commands = probes.redisCommands();
         CpuSample cpu = CpuSample.take(service.process.pid());
-        HICCUPS.take();
+        HICCUPS.take(); // drops what came before the phase
         LoadGenerator.Result r = phase.run();
         org.HdrHistogram.Histogram stalls = HICCUPS.take();
         CpuSample cpuAfter = CpuSample.take(service.process.pid());
