@@ -524,7 +524,10 @@ public final class SceneReadBenchmark {
         ratio(ratios, "(b)/(f)", b, f, " (target >= 1.5)");
         ratio(ratios, "(c)/(e)", c, e, " (target >= 1)");
         ratio(ratios, "(b)/(w)", b, w, " (the floor with the same writes)");
-        out.append("\nRatios of saturation throughput: ").append(String.join(", ", ratios)).append(".\n");
+        out.append("\n");
+        if (!ratios.isEmpty()) {
+            out.append("Ratios of saturation throughput: ").append(String.join(", ", ratios)).append(".\n");
+        }
         if (bytesPerScene > 0) { // measured with (c), which has no L1
             out.append(String.format(Locale.ROOT, "Redis: %d cached scenes, %d bytes each for a %d-byte JSON: %.2f x "
                     + "(target <= 1.5).%n", cachedScenes, bytesPerScene, jsonBytes, (double) bytesPerScene / jsonBytes));
