@@ -102,6 +102,13 @@ public interface CacheConfig {
         /** How long the circuit stays open before one probe is let through. */
         @WithDefault("2s")
         Duration openFor();
+
+        /**
+         * Whether the L2 reads an event loop starts in one turn share one {@code MGET} (see
+         * {@code ReadBatcher}); never on Redis Cluster.
+         */
+        @WithDefault("true")
+        boolean batchReads();
     }
 
     interface Coherence {

@@ -57,6 +57,12 @@ class CacheTest {
     @Inject
     dev.scenecache.cache.internal.RedisTier redisTier;
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
@@ -375,6 +381,89 @@ class CacheTest {
             }
         }
         assertThat(hits).containsExactly("current", "current negative");
+    }
+
+    @Test
+    void shouldAnswerEveryReadOfABatchWithItsOwnKeysEntry() throws Exception {
+        // Arrange: 70 keys in 5 groups; a third current, a third of an older group generation, a third missing.
+        long cacheGen = coherence.cacheGeneration(CacheNames.SCENE);
+        List<CacheKey> keys = new ArrayList<>();
+        Map<CacheKey, String> current = new java.util.HashMap<>();
+        Map<CacheKey, Long> groupGens = new java.util.HashMap<>();
+        for (int g = 0; g < 5; g++) {
+            String group = "p:" + UUID.randomUUID();
+            long groupGen = redisTier.currentGeneration(CacheKey.groupGenerationKey(group)).await().atMost(Duration.ofSeconds(5));
+            for (int i = 0; i < 14; i++) {
+                CacheKey key = CacheKey.of(CacheNames.SCENE, group, UUID.randomUUID().toString());
+                keys.add(key);
+                groupGens.put(key, groupGen);
+                String payload = "{\"n\":\"" + key.id() + "\"}";
+                if (i % 3 != 2) {
+                    byte[] entry = dev.scenecache.cache.internal.EntryCodec.encode(false,
+                            payload.getBytes(StandardCharsets.UTF_8), cacheGen, i % 3 == 0 ? groupGen : groupGen - 1, 1, 4096);
+                    redis.call("SET", key.redisKey(), entry);
+                    if (i % 3 == 0) {
+                        current.put(key, new String(entry, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        var sizes = registry.find("cache.redis.read.batch").summary();
+        long batches = sizes.count();
+        double batched = sizes.totalAmount();
+
+        // Action: all 70 reads start in one task of one event loop, as the requests of one turn of it do.
+        List<CompletableFuture<dev.scenecache.cache.internal.RedisTier.ReadResult>> reads = new ArrayList<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            for (int i = 0; i < keys.size(); i++) {
+                reads.add(redisTier.read(keys.get(i), cacheGen, "lease-" + i).subscribeAsCompletionStage());
+            }
+            started.complete(null);
+        });
+        started.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        // Expected: each read has its own key's answer, as alone; the misses took their own lease.
+        for (int i = 0; i < keys.size(); i++) {
+            CacheKey key = keys.get(i);
+            var read = reads.get(i).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            if (current.containsKey(key)) {
+                assertThat(read.hit()).as(key.id()).isTrue();
+                assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo(current.get(key));
+            } else {
+                assertThat(read.hit()).as(key.id()).isFalse();
+                assertThat(read.groupGeneration()).isEqualTo(groupGens.get(key));
+                assertThat(redis.call("GET", key.leaseKey()).toString()).isEqualTo("lease-" + i);
+            }
+        }
+        // ...and the 70 hit checks took two MGETs: a full batch of 64, then the other 6.
+        assertThat(sizes.count() - batches).isEqualTo(2);
+        assertThat(sizes.totalAmount() - batched).isEqualTo(70);
+    }
+
+    @Test
+    void shouldFailEveryReadOfABatchWithinTheRedisTimeoutWhenRedisDoesNotAnswer() throws Exception {
+        long cacheGen = coherence.cacheGeneration(CacheNames.SCENE);
+        List<CompletableFuture<dev.scenecache.cache.internal.RedisTier.ReadResult>> reads = new ArrayList<>();
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        // Action: Redis holds every client for 600 ms; 10 reads start together meanwhile.
+        redis.call("CLIENT", "PAUSE", 600);
+        vertx.getOrCreateContext().runOnContext(v -> {
+            for (int i = 0; i < 10; i++) {
+                CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + UUID.randomUUID(), UUID.randomUUID().toString());
+                reads.add(redisTier.read(key, cacheGen, "lease").subscribeAsCompletionStage());
+            }
+            started.complete(System.nanoTime());
+        });
+        long start = started.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        // Expected: each fails as Redis unavailable after the 150 ms timeout, not when Redis answers again.
+        for (var read : reads) {
+            assertThat(read).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withCauseInstanceOf(dev.scenecache.cache.internal.RedisTier.RedisUnavailable.class);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).isBetween(140L, 450L);
+        redis.call("PING"); // answered once the pause is over: the next test starts on an answering Redis
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.scenecache.cache.internal;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import java.util.concurrent.Executor;
 
 /**
@@ -17,7 +18,11 @@ final class CallerContext {
 
     private CallerContext() {}
 
-    /** An executor that runs on the caller's context: at once when already there, else through it. */
+    /**
+     * An executor that runs on the caller's context: at once when already there; at once too, with the
+     * caller's context made current, when this thread is the caller's event loop (a batch of Redis reads
+     * answers the requests of its loop from one reply); else through the context's task queue.
+     */
     static Executor current() {
         Context caller = Vertx.currentContext();
         if (caller == null) {
@@ -26,6 +31,9 @@ final class CallerContext {
         return task -> {
             if (Vertx.currentContext() == caller) {
                 task.run();
+            } else if (caller.isEventLoopContext() && caller instanceof ContextInternal internal) {
+                // ContextInternal.emit: dispatched here when on the context's event loop, else queued to it.
+                internal.emit(v -> task.run());
             } else {
                 caller.runOnContext(v -> task.run());
             }

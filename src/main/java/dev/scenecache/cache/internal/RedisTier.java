@@ -2,6 +2,7 @@ package dev.scenecache.cache.internal;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -103,8 +104,11 @@ public class RedisTier {
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Timer roundTrips;
+    private final ReadBatcher batcher;
 
-    public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry) {
+    public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.redis.client-type",
+                    defaultValue = "standalone") String clientType) {
         this.redis = redis;
         this.roundTrips = Timer.builder("cache.redis.latency")
                 .description("Round-trip time of the Redis commands that answered")
@@ -115,6 +119,11 @@ public class RedisTier {
         this.leaseMillis = config.redis().leaseTtl().toMillis();
         this.breaker = new CircuitBreaker(config.redis().failureThreshold(), config.redis().openFor().toNanos(),
                 System::nanoTime);
+        DistributionSummary batchSizes = DistributionSummary.builder("cache.redis.read.batch")
+                .description("Reads answered by each batched MGET of L2 hit checks")
+                .register(registry);
+        this.batcher = new ReadBatcher(this::send,
+                config.redis().batchReads() && !"cluster".equalsIgnoreCase(clientType), batchSizes::record);
     }
 
     public CircuitBreaker breaker() {
@@ -126,26 +135,24 @@ public class RedisTier {
      *
      * <p>A hit, the common case, costs one plain {@code MGET} of the entry and its group generation (one
      * atomic command, so the pair is as consistent as inside a script), checked here exactly as
-     * {@code read.lua} checks it ({@link EntryCodec#isCurrent}). Anything else (missing, stale, a floor,
-     * a missing generation) goes on to the script, which takes the lease: a miss costs a second round trip,
-     * a hit no longer runs Lua.
+     * {@code read.lua} checks it ({@link EntryCodec#isCurrent}); the pairs of the reads an event loop
+     * starts in one turn share one {@code MGET} ({@link ReadBatcher}). Anything else (missing, stale, a
+     * floor, a missing generation) goes on to the script, which takes the lease: a miss costs a second
+     * round trip, a hit no longer runs Lua.
      */
     public Uni<ReadResult> read(CacheKey key, long cacheGeneration, String leaseToken) {
         return Uni.createFrom().deferred(() -> {
             // One timeout for both round trips: a read never waits longer than that because of Redis.
             long deadline = System.nanoTime() + timeout.toNanos();
-            return send(Request.cmd(Command.MGET).arg(key.redisKey()).arg(key.groupGenerationKey()), timeout)
-                    .chain(pair -> {
-                        byte[] value = currentEntry(pair, cacheGeneration);
-                        return value != null ? Uni.createFrom().item(new ReadResult(value, -1))
-                                : readOrLease(key, cacheGeneration, leaseToken, remaining(deadline));
-                    });
+            return batcher.read(key, deadline).chain(pair -> {
+                byte[] value = currentEntry(pair[0], pair[1], cacheGeneration);
+                return value != null ? Uni.createFrom().item(new ReadResult(value, -1))
+                        : readOrLease(key, cacheGeneration, leaseToken, remaining(deadline));
+            });
         });
     }
 
-    private static byte[] currentEntry(Response pair, long cacheGeneration) {
-        Response entry = pair.get(0);
-        Response generation = pair.get(1);
+    private static byte[] currentEntry(Response entry, Response generation, long cacheGeneration) {
         if (entry == null || generation == null) {
             return null;
         }
@@ -290,9 +297,8 @@ public class RedisTier {
                 () -> evalRequest(Command.EVAL, body, keys, args), within);
     }
 
-    /** What is left until {@code deadline} (a millisecond at least: a send needs some time to fail cleanly). */
     private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+        return ReadBatcher.remaining(deadline);
     }
 
     /** EVALSHA, and EVAL once when Redis does not know the script yet (restarted, flushed). */
