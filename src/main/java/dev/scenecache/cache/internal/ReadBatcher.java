@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
 
 /**
  * Coalesces the hit checks of L2 reads ({@code MGET entry group-generation}) that the requests of one
@@ -50,7 +51,7 @@ final class ReadBatcher {
     private final BiFunction<Request, Duration, Uni<Response>> send;
     private final boolean enabled;
     /** Told the number of reads of every batch sent. */
-    private final java.util.function.IntConsumer sizes;
+    private final IntConsumer sizes;
     private final FastThreadLocal<Batch> batches = new FastThreadLocal<>() {
         @Override
         protected Batch initialValue() {
@@ -58,7 +59,7 @@ final class ReadBatcher {
         }
     };
 
-    ReadBatcher(BiFunction<Request, Duration, Uni<Response>> send, boolean enabled, java.util.function.IntConsumer sizes) {
+    ReadBatcher(BiFunction<Request, Duration, Uni<Response>> send, boolean enabled, IntConsumer sizes) {
         this.send = send;
         this.enabled = enabled;
         this.sizes = sizes;

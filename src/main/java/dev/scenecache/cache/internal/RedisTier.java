@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * L2: every Redis command of the cache, each with a timeout and behind one {@link CircuitBreaker}.
@@ -107,8 +108,7 @@ public class RedisTier {
     private final ReadBatcher batcher;
 
     public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.redis.client-type",
-                    defaultValue = "standalone") String clientType) {
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
         this.roundTrips = Timer.builder("cache.redis.latency")
                 .description("Round-trip time of the Redis commands that answered")
