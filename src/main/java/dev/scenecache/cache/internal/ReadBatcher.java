@@ -127,10 +127,23 @@ final class ReadBatcher {
             send.apply(mget, remaining(earliest)).subscribe().with(
                     values -> {
                         for (int i = 0; i < sent.size(); i++) {
-                            sent.get(i).complete(values.get(2 * i), values.get(2 * i + 1));
+                            Pending read = sent.get(i);
+                            try {
+                                read.complete(values.get(2 * i), values.get(2 * i + 1));
+                            } catch (RuntimeException e) {
+                                // A short reply, or a reader's continuation that threw: that reader fails
+                                // (a no-op once completed), and the readers after it are still answered.
+                                read.fail(e);
+                            }
                         }
                     },
-                    failure -> sent.forEach(read -> read.fail(failure)));
+                    failure -> sent.forEach(read -> {
+                        try {
+                            read.fail(failure);
+                        } catch (RuntimeException e) {
+                            // Its continuation threw; the other readers are still told.
+                        }
+                    }));
         }
     }
 
