@@ -70,7 +70,7 @@ final class ReadBatcher {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
             if (!enabled || context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
-                return send.apply(pair(key), remaining(deadline)).map(r -> new Response[] {r.get(0), r.get(1)});
+                return send.apply(pair(key), RedisTier.remaining(deadline)).map(r -> new Response[] {r.get(0), r.get(1)});
             }
             return Uni.createFrom().<Response[]>emitter(emitter ->
                     batches.get().add(new Pending(key, deadline, CallerContext.current(), emitter), context));
@@ -124,7 +124,7 @@ final class ReadBatcher {
                 earliest = Math.min(earliest, read.deadline());
             }
             sizes.accept(sent.size());
-            send.apply(mget, remaining(earliest)).subscribe().with(
+            send.apply(mget, RedisTier.remaining(earliest)).subscribe().with(
                     values -> {
                         for (int i = 0; i < sent.size(); i++) {
                             Pending read = sent.get(i);
@@ -145,10 +145,5 @@ final class ReadBatcher {
                         }
                     }));
         }
-    }
-
-    /** What is left until {@code deadline} (a millisecond at least: a send needs some time to fail cleanly). */
-    static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 }

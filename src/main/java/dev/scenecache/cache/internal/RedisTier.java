@@ -297,8 +297,9 @@ public class RedisTier {
                 () -> evalRequest(Command.EVAL, body, keys, args), within);
     }
 
-    private static Duration remaining(long deadline) {
-        return ReadBatcher.remaining(deadline);
+    /** What is left until {@code deadline} (a millisecond at least: a send needs some time to fail cleanly). */
+    static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     /** EVALSHA, and EVAL once when Redis does not know the script yet (restarted, flushed). */
