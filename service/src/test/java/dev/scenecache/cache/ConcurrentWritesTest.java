@@ -2,8 +2,8 @@ package dev.scenecache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scenecache.bench.LoadGenerator;
 import dev.scenecache.testing.Api;
+import dev.scenecache.testing.LoadGenerator;
 import dev.scenecache.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,8 @@ class ConcurrentWritesTest {
     /**
      * A few hot scenes, a third of the requests writes, 32 connections: every read sent after a write
      * was acknowledged shows that write's version or a later one (the load generator counts the others
-     * as stale), through L1, L2 and the fills racing with the writes.
+     * as stale), through L1, L2 and the fills racing with the writes. A fixed number of requests, however
+     * long they take: the assertions are on what they saw, never on how many fit in a time window.
      */
     @org.junit.jupiter.api.RepeatedTest(2)
     void shouldNeverServeAVersionOlderThanTheLastAcknowledgedWriteUnderConcurrentWrites() throws Exception {
@@ -41,9 +42,13 @@ class ConcurrentWritesTest {
             targets.add(new LoadGenerator.Target(project, Api.createScene(project, "Hot " + s)));
         }
         try (LoadGenerator load = new LoadGenerator(port, 32, targets, 0.99, 0.3, null)) {
-            LoadGenerator.Result result = load.closedLoop("hot scenes", 32, 6);
-            assertThat(result.requests()).isGreaterThan(1000);
-            assertThat(result.writeLatency().getTotalCount()).isGreaterThan(300);
+            LoadGenerator.Result result = load.requests("hot scenes", 32, 2000, Duration.ofMinutes(5));
+            long writes = result.writeLatency().getTotalCount();
+            assertThat(result.requests()).isEqualTo(2000);
+            // The seeded generator picks about 600 writes; the reads after them are what is checked.
+            assertThat(writes).isBetween(400L, 800L);
+            assertThat(result.hits() + result.misses() + result.bypasses()).isEqualTo(2000 - writes);
+            assertThat(result.hits()).as("reads answered from the cache").isPositive();
             assertThat(result.errors()).isZero();
             assertThat(result.stale()).as("reads older than an acknowledged write: %s", result.staleReads()).isZero();
         }

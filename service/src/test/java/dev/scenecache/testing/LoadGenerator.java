@@ -1,4 +1,4 @@
-package dev.scenecache.bench;
+package dev.scenecache.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -15,11 +15,14 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * An HTTP load generator on one Vert.x event loop, with HdrHistogram latencies.
+ * An HTTP load generator on one Vert.x event loop, with HdrHistogram latencies. The benchmarks
+ * ({@code bench/}) measure with it; the tests use only {@link #requests}, which counts instead of timing.
  *
  * <ul>
  *   <li>{@link #closedLoop}: {@code connections} clients, each sending its next request when the last
- *       one answered: the saturation throughput.</li>
+ *       one answered, for a time: the saturation throughput.</li>
+ *   <li>{@link #requests}: the same closed loop for a number of requests, however long they take: what
+ *       a test asserts on, so that it passes on a slow or busy machine.</li>
  *   <li>{@link #openLoop}: requests at a fixed rate whatever the answers; latency counts from the time
  *       a request was due, so queueing is not hidden (no coordinated omission).</li>
  * </ul>
@@ -36,7 +39,7 @@ public final class LoadGenerator implements AutoCloseable {
             long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency,
             List<String> staleReads) {
 
-        double throughput() {
+        public double throughput() {
             return requests / seconds;
         }
 
@@ -45,7 +48,7 @@ public final class LoadGenerator implements AutoCloseable {
             return reads == 0 ? 0 : 100.0 * hits / reads;
         }
 
-        double millis(double percentile) {
+        public double millis(double percentile) {
             return latency.getValueAtPercentile(percentile) / 1000.0;
         }
     }
@@ -73,7 +76,7 @@ public final class LoadGenerator implements AutoCloseable {
         java.util.Arrays.fill(lastAcked, -1);
     }
 
-    LoadGenerator withPrefix(String pathPrefix) {
+    public LoadGenerator withPrefix(String pathPrefix) {
         this.prefix = pathPrefix;
         return this;
     }
@@ -85,17 +88,31 @@ public final class LoadGenerator implements AutoCloseable {
         long requests, errors, hits, l1Hits, misses, bypasses, stale;
         /** The first stale reads: what the cache answered, and the versions. */
         final List<String> staleReads = new java.util.ArrayList<>();
+        /** A closed loop sends no new request from this time on (System.nanoTime())... */
         final long deadline;
+        /** ...nor once it has sent this many. */
+        final long budget;
+        long sent;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int inFlight;
 
         Run(long deadline) {
+            this(deadline, Long.MAX_VALUE);
+        }
+
+        Run(long deadline, long budget) {
             this.deadline = deadline;
+            this.budget = budget;
+        }
+
+        boolean more() {
+            return sent < budget && System.nanoTime() < deadline;
         }
 
         /** Sends one request; {@code dueNanos} is when it should have been sent. */
         void send(long dueNanos, Runnable next) {
             inFlight++;
+            sent++;
             int index = zipf.next();
             Target target = targets.get(index);
             boolean write = random.nextDouble() < writeShare;
@@ -153,7 +170,7 @@ public final class LoadGenerator implements AutoCloseable {
                         latency.recordValue(micros);
                         (writeSeqFinal >= 0 ? writeLatency : readLatency).recordValue(micros);
                         next.run();
-                        if (System.nanoTime() >= deadline && inFlight == 0) {
+                        if (!more() && inFlight == 0) {
                             done.complete(null);
                         }
                     });
@@ -187,14 +204,30 @@ public final class LoadGenerator implements AutoCloseable {
         return result(variant, "closed x" + connections, run, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * {@code total} requests from {@code connections} closed-loop clients, however long they take
+     * ({@code hangAfter} only guards against a service that stops answering).
+     */
+    public Result requests(String variant, int connections, long total, java.time.Duration hangAfter) throws Exception {
+        long start = System.nanoTime();
+        Run run = new Run(Long.MAX_VALUE, total);
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < connections; i++) {
+                loop(run);
+            }
+        });
+        run.done.get(hangAfter.toMillis(), TimeUnit.MILLISECONDS);
+        return result(variant, "closed x" + connections, run, (System.nanoTime() - start) / 1e9);
+    }
+
     private void loop(Run run) {
-        if (System.nanoTime() < run.deadline) {
+        if (run.more()) {
             run.send(System.nanoTime(), () -> loop(run));
         }
     }
 
     /** Reads every target once, {@code connections} at a time. */
-    void sweep(int connections) throws Exception {
+    public void sweep(int connections) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         int[] next = {0};
         int[] open = {0};
@@ -223,7 +256,7 @@ public final class LoadGenerator implements AutoCloseable {
         done.get(10, TimeUnit.MINUTES);
     }
 
-    Result openLoop(String variant, double rate, double seconds) throws Exception {
+    public Result openLoop(String variant, double rate, double seconds) throws Exception {
         long start = System.nanoTime();
         Run run = new Run(start + (long) (seconds * 1e9));
         long intervalNanos = (long) (1e9 / rate);

@@ -1,5 +1,6 @@
 package dev.scenecache.bench;
 
+import dev.scenecache.testing.LoadGenerator;
 import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.RedisTestServer;
 import io.vertx.mutiny.core.Vertx;
@@ -54,9 +55,16 @@ public final class SceneReadBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
     /** The machine's own stalls during each phase (see {@link Hiccups}): a floor under any latency percentile. */
     private static final Hiccups HICCUPS = new Hiccups();
+    /** The benchmark app's jar: the variants that need {@code /bench/**} run on it. */
+    private static Path benchJar;
 
+    /**
+     * {@code args[0]}: the service's {@code quarkus-run.jar}, for (b), (c) and (d); {@code args[1]}: the
+     * benchmark app's (the service plus the peers and the floor, {@code bench/}), for (a), (e), (f) and (w).
+     */
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
+        benchJar = Path.of(args[1]);
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "20"));
         double warmup = Double.parseDouble(System.getProperty("bench.warmup", "30"));
         int connections = Integer.getInteger("bench.connections", 32);
@@ -255,6 +263,11 @@ public final class SceneReadBenchmark {
             return name.substring(1, 2);
         }
 
+        /** Whether the variant needs the benchmark app's endpoints (the floor, a peer). */
+        boolean benchApp() {
+            return fixedPath != null || !prefix.isEmpty();
+        }
+
         /** Whether a cache serves the reads: scenecache's (not switched off) or a peer's. */
         boolean caching() {
             return fixedPath == null && (!env.containsKey("CACHE_ENABLED") || !prefix.isEmpty());
@@ -268,7 +281,7 @@ public final class SceneReadBenchmark {
         probes.vacuum();
         Map<String, String> env = new HashMap<>(base);
         env.putAll(variant.env());
-        return Service.start(jar, env, log);
+        return Service.start(variant.benchApp() ? benchJar : jar, env, log);
     }
 
     /** Every scene read once through the variant, 16 at a time. */

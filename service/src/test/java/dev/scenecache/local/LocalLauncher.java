@@ -65,7 +65,7 @@ public final class LocalLauncher {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // --dev runs Quarkus dev mode (live reload) instead of the packaged jar, against the same servers.
         List<String> command = devMode
-                ? List.of(Path.of("mvnw").toAbsolutePath().toString(), "quarkus:dev")
+                ? List.of(Path.of(System.getProperty("scenecache.mvnw", "../mvnw")).toAbsolutePath().toString(), "quarkus:dev")
                 : List.of(java, "-jar", args[0]);
         ProcessBuilder service = new ProcessBuilder(command).inheritIO();
         service.environment().clear();

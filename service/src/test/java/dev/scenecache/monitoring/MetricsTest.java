@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.testing.Api;
+import dev.scenecache.testing.Root;
 import dev.scenecache.testing.TestServers;
 import dev.scenecache.testing.Tools;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -76,12 +77,12 @@ class MetricsTest {
     @Test
     void shouldShipAlertRulesThatPromtoolAcceptsAndThatFire() throws Exception {
         Path promtool = Tools.require("/usr/bin/promtool", "prometheus");
-        Path rules = Path.of("deploy/prometheus/alerts.yml");
+        Path rules = Root.path("deploy/prometheus/alerts.yml");
         Result check = run(List.of(promtool.toString(), "check", "rules", rules.toString()), null);
         assertThat(check.exit()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS");
         // Unit tests of the rules: each alert fires on the series that should fire it, and only then.
-        Result test = run(List.of(promtool.toString(), "test", "rules", "deploy/prometheus/alerts.test.yml"), null);
+        Result test = run(List.of(promtool.toString(), "test", "rules", Root.path("deploy/prometheus/alerts.test.yml").toString()), null);
         assertThat(test.exit()).as(test.output()).isZero();
     }
 
