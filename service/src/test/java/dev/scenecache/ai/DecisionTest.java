@@ -186,12 +186,12 @@ class DecisionTest {
         assertThat(calls()).isEqualTo(4); // the first try and three retries
 
         ai.resetAll();
+        // An answer that comes long after the 2 s deadline: a 504 (not the answer) shows the deadline cut
+        // the call, however slow the machine.
         ai.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(AiStub.completion("addScene", "{\"reasoning\": \"slow\"}"))
-                .withFixedDelay(4000)));
-        long start = System.nanoTime();
+                .withFixedDelay(15_000)));
         decide(project, "add a slow scene " + UUID.randomUUID()).statusCode(504)
                 .body("type", org.hamcrest.Matchers.equalTo("urn:scenecache:problem:upstream-timeout"));
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3500);
     }
 
     @Test

@@ -446,8 +446,8 @@ class CacheTest {
         long cacheGen = coherence.cacheGeneration(CacheNames.SCENE);
         List<CompletableFuture<dev.scenecache.cache.internal.RedisTier.ReadResult>> reads = new ArrayList<>();
         CompletableFuture<Long> started = new CompletableFuture<>();
-        // Action: Redis holds every client for 600 ms; 10 reads start together meanwhile.
-        redis.call("CLIENT", "PAUSE", 600);
+        // Action: the Redis process stalls (SIGSTOP); 10 reads start together meanwhile.
+        long pid = redis.freeze();
         vertx.getOrCreateContext().runOnContext(v -> {
             for (int i = 0; i < 10; i++) {
                 CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + UUID.randomUUID(), UUID.randomUUID().toString());
@@ -455,15 +455,20 @@ class CacheTest {
             }
             started.complete(System.nanoTime());
         });
-        long start = started.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        // Expected: each fails as Redis unavailable after the 150 ms timeout, not when Redis answers again.
-        for (var read : reads) {
-            assertThat(read).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
-                    .withCauseInstanceOf(dev.scenecache.cache.internal.RedisTier.RedisUnavailable.class);
+        try {
+            long start = started.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // Expected: each fails as Redis unavailable at its timeout, not when Redis answers again: Redis
+            // stays stalled until every read has failed, so the guard below only catches a read that waits.
+            for (var read : reads) {
+                assertThat(read).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
+                        .withCauseInstanceOf(dev.scenecache.cache.internal.RedisTier.RedisUnavailable.class);
+            }
+            // ...and none gave up before its 150 ms timeout.
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(140L);
+        } finally {
+            RedisProbe.thaw(pid);
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(millis).isBetween(140L, 450L);
-        redis.call("PING"); // answered once the pause is over: the next test starts on an answering Redis
+        redis.call("PING"); // the next test starts on an answering Redis
     }
 
     @Test
@@ -595,9 +600,16 @@ class CacheTest {
         get("/projects/{p}/scenes/{s}", project, scene);
         coherence.setEnabled(false);
         try {
-            // Let a heartbeat or fill sent just before the switch reach Redis before counting.
-            Awaitility.await().pollDelay(Duration.ofMillis(300)).until(() -> true);
-            long before = redis.commandsProcessed();
+            // A heartbeat or fill sent just before the switch may still reach Redis: count from the moment
+            // Redis has been quiet between two looks (the second look itself is the only command between).
+            long[] last = {redis.commandsProcessed()};
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                long now = redis.commandsProcessed();
+                boolean quiet = now - last[0] == 1;
+                last[0] = now;
+                return quiet;
+            });
+            long before = last[0];
             for (int i = 0; i < 10; i++) {
                 given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
                         .header("X-Cache", "BYPASS").header("X-Cache-Tier", nullValue());

@@ -50,6 +50,45 @@ public final class RedisProbe implements AutoCloseable {
         throw new IllegalStateException("no total_commands_processed in INFO");
     }
 
+    /** The process id of the Redis server, for {@link #freeze()}. */
+    public long serverPid() {
+        String info = call("INFO", "server").toString();
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("process_id:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no process_id in INFO");
+    }
+
+    /**
+     * Stops the Redis process with SIGSTOP: its port stays open and its connections accept bytes, but
+     * nothing answers (a stalled server, not a dead one) until {@link #thaw(long)}.
+     */
+    public long freeze() {
+        long pid = serverPid();
+        signal("STOP", pid);
+        return pid;
+    }
+
+    public static void thaw(long pid) {
+        signal("CONT", pid);
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         redis.close();

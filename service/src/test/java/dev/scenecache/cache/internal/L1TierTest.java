@@ -62,17 +62,21 @@ class L1TierTest {
         L1Tier.Entry old = entry("old");
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         Thread reader = new Thread(() -> {
             while (!stop.get()) {
                 if (l1.get(key) == old) {
                     seen.incrementAndGet();
                 }
+                reads.incrementAndGet();
             }
         });
         reader.start();
-        long end = System.nanoTime() + Duration.ofMillis(700).toNanos();
+        // 200,000 refused fills, and the writer goes on until the reader has looked 200,000 times too, so
+        // that the two overlap however the threads are scheduled (counts, not a time window).
         long rounds = 0;
-        while (System.nanoTime() < end) {
+        long guard = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while ((rounds < 200_000 || reads.get() < 200_000) && System.nanoTime() < guard) {
             long stamp = l1.stamp(key);
             l1.invalidate(key);
             l1.putIfUnchanged(key, old, stamp);
@@ -80,7 +84,7 @@ class L1TierTest {
         }
         stop.set(true);
         reader.join();
-        assertThat(rounds).isGreaterThan(10_000);
+        assertThat(reads.get()).as("reads while the writer ran").isGreaterThanOrEqualTo(200_000);
         assertThat(seen.get()).as("reads of a refused fill").isZero();
     }
 
