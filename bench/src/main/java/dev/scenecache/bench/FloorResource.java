@@ -1,13 +1,16 @@
 package dev.scenecache.bench;
 
-import io.smallrye.common.annotation.NonBlocking;
+import java.nio.charset.StandardCharsets;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * The HTTP floor of the benchmarks: a constant JSON body of a scene's size, answered on the event loop

@@ -1,11 +1,13 @@
 package dev.scenecache.bench;
 
+import java.util.Map;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**

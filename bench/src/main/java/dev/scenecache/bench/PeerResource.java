@@ -1,9 +1,7 @@
 package dev.scenecache.bench;
 
-import dev.scenecache.common.Ids;
-import dev.scenecache.scene.SceneRequests;
-import dev.scenecache.scene.SceneService;
-import io.smallrye.mutiny.Uni;
+import java.util.UUID;
+
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,9 +10,14 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.UUID;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestPath;
+
+import dev.scenecache.common.Ids;
+import dev.scenecache.scene.SceneRequests;
+import dev.scenecache.scene.SceneService;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The benchmark's peers (e) {@code cache-result} and (f) {@code cache-aside} behind the scene API's

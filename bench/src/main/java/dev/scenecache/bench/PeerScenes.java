@@ -1,7 +1,12 @@
 package dev.scenecache.bench;
 
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.scenecache.common.ProblemException;
 import dev.scenecache.scene.SceneStatements;
 import io.quarkus.cache.CacheInvalidate;
@@ -11,8 +16,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.UUID;
 
 /**
  * The peers of the benchmark, on the same repository query as scenecache's scene read

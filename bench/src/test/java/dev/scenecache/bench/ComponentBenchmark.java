@@ -1,14 +1,5 @@
 package dev.scenecache.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenecache.component.SwcCompiler;
-import dev.scenecache.testing.PostgresServer;
-import dev.scenecache.testing.RedisTestServer;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +17,17 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.scenecache.component.SwcCompiler;
+import dev.scenecache.testing.PostgresServer;
+import dev.scenecache.testing.RedisTestServer;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 
 /**
  * The component-build benchmark (issue 5): {@code ./mvnw -Pbench-components}.
@@ -134,7 +136,8 @@ public final class ComponentBenchmark {
                 JsonNode result = JSON.readTree(response);
                 String key = "sc:{c:" + result.get("hash").asText() + "}:component";
                 // The fill lands in the background, just after the answer.
-                long strlen = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                long strlen = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> redis.send(Request.cmd(Command.STRLEN).arg(key)).await().atMost(Duration.ofSeconds(5))
                                 .toLong(), n -> n > 0);
                 long usage = redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(key)).await()

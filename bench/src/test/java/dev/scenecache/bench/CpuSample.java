@@ -37,8 +37,9 @@ record CpuSample(Map<String, Long> ticks) {
                     String[] fields = stat.substring(close + 2).split(" ");
                     long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
                     long pid = Long.parseLong(p.getFileName().toString());
-                    String part = pid == servicePid ? "service" : pid == self ? "load"
-                            : comm.startsWith("postgres") ? "postgres" : comm.startsWith("redis") ? "redis" : "other";
+                    String part = pid == servicePid ? "service"
+                            : pid == self ? "load"
+                                    : comm.startsWith("postgres") ? "postgres" : comm.startsWith("redis") ? "redis" : "other";
                     ticks.merge(part, used, Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // The process ended while being read: its time is lost to both samples alike.

@@ -5,21 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.scenecache.ai.BrainAnswer;
-import dev.scenecache.ai.HeuristicBrain;
-import dev.scenecache.ai.ProjectContext;
-import dev.scenecache.testing.AiStub;
-import dev.scenecache.testing.PostgresServer;
-import dev.scenecache.testing.RedisTestServer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,10 +25,27 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import dev.scenecache.ai.BrainAnswer;
+import dev.scenecache.ai.HeuristicBrain;
+import dev.scenecache.ai.ProjectContext;
+import dev.scenecache.testing.AiStub;
+import dev.scenecache.testing.PostgresServer;
+import dev.scenecache.testing.RedisTestServer;
+
 /**
  * The decision benchmark (issue 4): {@code ./mvnw -Pbench-decisions}.
  *
- * <p>A prompt trace (2,000+ decision requests over 50 projects, seeded, so both replays see the same
+ * <p>
+ * A prompt trace (2,000+ decision requests over 50 projects, seeded, so both replays see the same
  * one) in which users repeat themselves like editor users do: retries, double submits (two requests
  * at once), the same prompt with other casing and spacing, the same request later on an unchanged
  * project, interleaved with scene edits (code edits the brain does not see; renames, additions and
@@ -65,10 +67,12 @@ public final class DecisionBenchmark {
     });
 
     /** One step of one project's trace. */
-    record Step(String kind, String prompt, int scene, String text, boolean twice) {}
+    record Step(String kind, String prompt, int scene, String text, boolean twice) {
+    }
 
     /** What a replay saw for one decision request. */
-    record Seen(int status, String operation, String targetName, boolean cached, double millis) {}
+    record Seen(int status, String operation, String targetName, boolean cached, double millis) {
+    }
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -137,19 +141,21 @@ public final class DecisionBenchmark {
             (c.cached() ? hitMs : missMs).add(c.millis());
         }
         double saved = 100.0 * (upstream.get("cache-less") - upstream.get("cached")) / upstream.get("cache-less");
-        report.append(String.format(Locale.ROOT, """
-                Trace: %d decision requests over %d projects (seed 42), provider latency uniform 300–800 ms,
-                replayed with and without the cache against the packaged service (real PostgreSQL and Redis).
+        report.append(String.format(Locale.ROOT,
+                """
+                        Trace: %d decision requests over %d projects (seed 42), provider latency uniform 300–800 ms,
+                        replayed with and without the cache against the packaged service (real PostgreSQL and Redis).
 
-                | | cache-less | cached |
-                |---|---|---|
-                | upstream calls | %d | %d |
-                | replay time (s) | %.0f | %.0f |
+                        | | cache-less | cached |
+                        |---|---|---|
+                        | upstream calls | %d | %d |
+                        | replay time (s) | %.0f | %.0f |
 
-                - Upstream calls saved: **%.1f%%** (target: at least 40%%).
-                - Wrong decisions served (operation or target differs from the cache-less replay): **%d** (target 0); errors: %d.
-                - Latency p50: hits **%.1f ms** (%d requests), misses **%.0f ms** (%d requests); p99 hits %.1f ms.
-                """, cached.size(), projects, upstream.get("cache-less"), upstream.get("cached"),
+                        - Upstream calls saved: **%.1f%%** (target: at least 40%%).
+                        - Wrong decisions served (operation or target differs from the cache-less replay): **%d** (target 0); errors: %d.
+                        - Latency p50: hits **%.1f ms** (%d requests), misses **%.0f ms** (%d requests); p99 hits %.1f ms.
+                        """,
+                cached.size(), projects, upstream.get("cache-less"), upstream.get("cached"),
                 seconds.get("cache-less"), seconds.get("cached"), saved, wrong, errors, percentile(hitMs, 50), hitMs.size(),
                 percentile(missMs, 50), missMs.size(), percentile(hitMs, 99)));
         Files.writeString(dir.resolve("decisions.md"), report);
@@ -186,7 +192,8 @@ public final class DecisionBenchmark {
             switch (step.kind()) {
                 case "scene" -> scenes.add(JSON.readTree(send(service, "POST", "/projects/" + project + "/scenes",
                         JSON.writeValueAsString(Map.of("name", step.text(), "type", "intro", "tsxCode",
-                                SceneReadBenchmark.sceneCode())))).path("id").asText());
+                                SceneReadBenchmark.sceneCode()))))
+                        .path("id").asText());
                 case "code" -> send(service, "PATCH", sceneUri(project, scenes, step.scene()),
                         JSON.writeValueAsString(Map.of("tsxCode", SceneReadBenchmark.sceneCode() + "// " + step.text())));
                 case "rename" -> send(service, "PATCH", sceneUri(project, scenes, step.scene()),
@@ -254,12 +261,13 @@ public final class DecisionBenchmark {
 
     /** The seeded trace: per project, its scenes first, then prompts, repeats and edits. */
     static Map<Integer, List<Step>> trace(int projects, int requests, Random random) {
-        String[] names = {"Title", "Revenue chart", "Team photo", "Pricing", "Testimonial", "Outro", "Logo reveal", "Roadmap"};
-        String[] templates = {"add a title scene", "add a new scene with our logo", "make scene %d blue",
+        String[] names = { "Title", "Revenue chart", "Team photo", "Pricing", "Testimonial", "Outro", "Logo reveal",
+                "Roadmap" };
+        String[] templates = { "add a title scene", "add a new scene with our logo", "make scene %d blue",
                 "make the %s darker", "delete scene %d", "remove the %s", "move scene %d to the end",
                 "change the font of scene %d", "speed up the %s", "update the %s with the new numbers",
                 "reorder the scenes", "what can you do", "make it pop", "turn the last scene red",
-                "rename the %s to Thanks", "create a scene showing the roadmap"};
+                "rename the %s to Thanks", "create a scene showing the roadmap" };
         Map<Integer, List<Step>> trace = new HashMap<>();
         Map<Integer, List<String>> history = new HashMap<>();
         for (int p = 0; p < projects; p++) {
@@ -284,7 +292,8 @@ public final class DecisionBenchmark {
                 if (edit < 0.7) {
                     steps.add(new Step("code", null, scene, UUID.randomUUID().toString(), false));
                 } else if (edit < 0.8) {
-                    steps.add(new Step("rename", null, scene, names[random.nextInt(names.length)] + " " + random.nextInt(3), false));
+                    steps.add(new Step("rename", null, scene, names[random.nextInt(names.length)] + " " + random.nextInt(3),
+                            false));
                 } else if (edit < 0.9) {
                     steps.add(new Step("scene", null, 0, names[random.nextInt(names.length)] + " " + random.nextInt(9), false));
                 } else {

@@ -1,6 +1,7 @@
 package dev.scenecache.bench;
 
 import java.util.concurrent.TimeUnit;
+
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -11,7 +12,8 @@ import org.HdrHistogram.Recorder;
  * operation arriving at a random moment would wait for the platform alone (kernel threads, other
  * processes, the hypervisor), and compares directly with a request latency percentile at a fixed rate.
  *
- * <p>It runs in the load generator's JVM for the whole benchmark (a daemon thread); {@link #take()} returns
+ * <p>
+ * It runs in the load generator's JVM for the whole benchmark (a daemon thread); {@link #take()} returns
  * the stalls since the previous call. It needs no CPU to speak of (one wake-up per millisecond).
  */
 final class Hiccups {

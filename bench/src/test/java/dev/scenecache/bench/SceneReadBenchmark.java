@@ -1,12 +1,5 @@
 package dev.scenecache.bench;
 
-import dev.scenecache.testing.LoadGenerator;
-import dev.scenecache.testing.PostgresServer;
-import dev.scenecache.testing.RedisTestServer;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.scenecache.testing.LoadGenerator;
+import dev.scenecache.testing.PostgresServer;
+import dev.scenecache.testing.RedisTestServer;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+
 /**
  * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
  * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
@@ -42,7 +43,8 @@ import java.util.regex.Pattern;
  * and how long the machine itself stalled ({@link Hiccups}).
  * Also Redis bytes per cached scene against its JSON size. Report in {@code target/bench/}.
  *
- * <p>Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (30: the JIT needs that long on 2 cores),
+ * <p>
+ * Settings (system properties): {@code bench.seconds} (20), {@code bench.warmup} (30: the JIT needs that long on 2 cores),
  * {@code bench.connections} (32), {@code bench.scenes-per-project} (100), {@code bench.projects} (100).
  */
 public final class SceneReadBenchmark {
@@ -246,7 +248,8 @@ public final class SceneReadBenchmark {
             document.put("saturationMedians", medians);
             document.put("staleReadsInLaterRounds", roundStale);
             Files.writeString(dir.resolve("report.json"),
-                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(document));
             System.out.println();
             System.out.println(report);
         } finally {
@@ -302,7 +305,7 @@ public final class SceneReadBenchmark {
                 String body = "{\"name\":\"Scene " + s + "\",\"type\":\"chart\",\"tsxCode\":" + quote(tsx)
                         + ",\"props\":{\"title\":\"Revenue " + s + "\",\"values\":[1,2,3,5,8]}}";
                 batch.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/projects/"
-                                + project + "/scenes")).header("Content-Type", "application/json")
+                        + project + "/scenes")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
                 if (batch.size() == 20) {
                     for (var r : batch) {
@@ -437,7 +440,8 @@ public final class SceneReadBenchmark {
         }
 
         long statements() {
-            try (var c = pg.connect(); var st = c.createStatement();
+            try (var c = pg.connect();
+                    var st = c.createStatement();
                     var rs = st.executeQuery("select coalesce(sum(calls), 0) from pg_stat_statements")) {
                 rs.next();
                 // Each reading adds its own statement (and the previous readings' ones are in the sum).
@@ -501,8 +505,9 @@ public final class SceneReadBenchmark {
     private static String report(List<Row> results, Map<String, Double> saturation, long jsonBytes,
             long bytesPerScene, long cachedScenes, int connections) {
         StringBuilder out = new StringBuilder("# Scene read benchmark\n\n");
-        out.append(String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, %.0f%% writes in (b)-(f) and (w); "
-                + "machine: %d cores.%n%n", connections, WRITES * 100, Runtime.getRuntime().availableProcessors()));
+        out.append(
+                String.format(Locale.ROOT, "%d connections, Zipf s = 0.99 over the scenes, %.0f%% writes in (b)-(f) and (w); "
+                        + "machine: %d cores.%n%n", connections, WRITES * 100, Runtime.getRuntime().availableProcessors()));
         out.append("| variant | load | req/s | p50 ms | p95 ms | p99 ms | max ms | reads p50 | reads p99 | writes "
                 + "| writes p50 | writes p99 | hit % | L1 hits | bypasses | errors | stale | DB stmts/req | Redis cmds/req "
                 + "| heap MB | Redis MB | CPU µs/req service/PG/Redis/load | idle+steal µs/req | machine stall p99/max ms |\n");
@@ -564,7 +569,7 @@ public final class SceneReadBenchmark {
 
     private static String byName(Row row) {
         StringBuilder out = new StringBuilder();
-        row.redisCommandsPerRequest().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        row.redisCommandsPerRequest().entrySet().stream().sorted(Map.Entry.<String, Double> comparingByValue().reversed())
                 .forEach(e -> out.append(out.length() == 0 ? "(" : ", ").append(e.getKey())
                         .append(String.format(Locale.ROOT, " %.3f", e.getValue())));
         return out.length() == 0 ? "" : out.append(")").toString();
@@ -604,7 +609,8 @@ public final class SceneReadBenchmark {
                 r.bypasses(), r.errors(), r.stale(), r.writeLatency().getTotalCount(), ms(r.writeLatency(), 50),
                 ms(r.writeLatency(), 99), row.dbPerRequest(), row.redisPerRequest(), byName(row), row.cpu(),
                 row.cpuMicrosPerRequest().getOrDefault("other", 0.0), row.cpuMicrosPerRequest().getOrDefault("idle", 0.0)
-                        + row.cpuMicrosPerRequest().getOrDefault("steal", 0.0), row.heapBytes() / 1048576.0,
+                        + row.cpuMicrosPerRequest().getOrDefault("steal", 0.0),
+                row.heapBytes() / 1048576.0,
                 ms(row.stalls(), 99), ms(row.stalls(), 100)));
     }
 

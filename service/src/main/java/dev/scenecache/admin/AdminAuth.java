@@ -1,27 +1,32 @@
 package dev.scenecache.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenecache.common.Problem;
-import dev.scenecache.common.Problems;
-import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.scenecache.common.Problem;
+import dev.scenecache.common.Problems;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Guards every {@code /admin/**} path (matched or not, on the normalised path, before the body is
  * read): {@code Authorization: Bearer ${ADMIN_TOKEN}} or 401 problem+json.
  *
- * <p>The token is compared in constant time (SHA-256 of both sides, then {@link MessageDigest#isEqual}),
+ * <p>
+ * The token is compared in constant time (SHA-256 of both sides, then {@link MessageDigest#isEqual}),
  * so neither its content nor its length leaks through timing. With no {@code ADMIN_TOKEN} the admin
  * API is closed; the local run ({@code ./mvnw -Plocal}) generates a token and prints it. The token is
  * never logged.

@@ -1,5 +1,22 @@
 package dev.scenecache.admin;
 
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.logging.Logger;
+
 import dev.scenecache.ai.AiStats;
 import dev.scenecache.cache.CacheInvalidator;
 import dev.scenecache.cache.CacheMonitor;
@@ -13,25 +30,12 @@ import dev.scenecache.common.Problems;
 import dev.scenecache.project.ProjectWarmer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import java.util.List;
-import java.util.Locale;
-import org.jboss.logging.Logger;
 
 /**
  * The cache administration of API.md. Authentication is {@link AdminAuth}'s, before any of this runs.
  *
- * <p>The runtime switch acts on the instance that receives it (like {@code CACHE_ENABLED} at start):
+ * <p>
+ * The runtime switch acts on the instance that receives it (like {@code CACHE_ENABLED} at start):
  * an instance switched off stops all Redis traffic, so it could not hear a switch back on sent through
  * Redis. Flushing a cache acts on every instance (a generation counter in Redis, then an invalidation
  * every instance's L1 applies).
@@ -43,10 +47,12 @@ public class AdminResource {
     private static final Logger LOG = Logger.getLogger(AdminResource.class);
 
     @RegisterForReflection
-    public record EnabledRequest(@NotNull(message = "is required (true or false)") Boolean enabled) {}
+    public record EnabledRequest(@NotNull(message = "is required (true or false)") Boolean enabled) {
+    }
 
     @RegisterForReflection
-    public record EnabledView(boolean enabled) {}
+    public record EnabledView(boolean enabled) {
+    }
 
     private final CacheMonitor monitor;
     private final CacheStats stats;
@@ -99,8 +105,8 @@ public class AdminResource {
     @PUT
     @Path("/enabled")
     @Consumes(MediaType.APPLICATION_JSON)
-    public EnabledView enabled(@Valid @NotNull(message = "a body {\"enabled\": true|false} is required")
-            EnabledRequest request) {
+    public EnabledView enabled(
+            @Valid @NotNull(message = "a body {\"enabled\": true|false} is required") EnabledRequest request) {
         coherence.setEnabled(request.enabled());
         LOG.infof("Caching switched %s at run time", request.enabled() ? "on" : "off");
         return new EnabledView(coherence.enabled());

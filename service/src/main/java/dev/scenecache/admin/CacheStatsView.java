@@ -1,14 +1,16 @@
 package dev.scenecache.admin;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.scenecache.ai.AiStats;
 import dev.scenecache.cache.CacheMonitor;
 import dev.scenecache.cache.internal.CacheStats;
 import dev.scenecache.project.ProjectWarmer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The body of {@code GET /admin/cache/stats}: the fields of API.md, plus a few more for operators
@@ -32,18 +34,22 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
     }
 
     @RegisterForReflection
-    public record Window(long seconds, long lookups, double hitRate) {}
+    public record Window(long seconds, long lookups, double hitRate) {
+    }
 
     @RegisterForReflection
-    public record L1(long entries, long bytes) {}
+    public record L1(long entries, long bytes) {
+    }
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Redis(boolean connected, Long usedMemoryBytes, Long maxMemoryBytes, String evictionPolicy,
-            List<String> problems) {}
+            List<String> problems) {
+    }
 
     @RegisterForReflection
-    public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved) {}
+    public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved) {
+    }
 
     static CacheStatsView of(CacheMonitor monitor, CacheStats stats, AiStats ai, ProjectWarmer.Figures warming,
             String circuit, long l1Entries, long l1Bytes) {

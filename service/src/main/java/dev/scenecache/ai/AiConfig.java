@@ -1,11 +1,14 @@
 package dev.scenecache.ai;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The AI brain's settings: {@code AI_PROVIDER}, {@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT}. */
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The AI brain's settings: {@code AI_PROVIDER}, {@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT}.
+ */
 @ConfigMapping(prefix = "ai")
 public interface AiConfig {
 

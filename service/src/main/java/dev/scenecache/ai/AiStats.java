@@ -1,10 +1,12 @@
 package dev.scenecache.ai;
 
+import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the decision cache saves: calls to the AI provider, decisions served from the cache and the

@@ -1,7 +1,8 @@
 package dev.scenecache.ai;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.UUID;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A brain's decision as the decision cache keeps it: the API's fields, the tokens it cost, and the
@@ -9,4 +10,5 @@ import java.util.UUID;
  */
 @RegisterForReflection
 public record BrainAnswer(Operation operation, UUID targetSceneId, String targetName, String targetType,
-        String toolName, String reasoning, String model, long tokens) {}
+        String toolName, String reasoning, String model, long tokens) {
+}

@@ -2,6 +2,7 @@ package dev.scenecache.ai;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+
 import org.jboss.logging.Logger;
 
 /** Chooses the brain: {@code AI_PROVIDER}, or {@code openai} when {@code AI_API_KEY} is set, else {@code heuristic}. */

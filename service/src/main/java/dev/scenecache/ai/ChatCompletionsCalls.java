@@ -1,15 +1,19 @@
 package dev.scenecache.ai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
-import io.smallrye.mutiny.Uni;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
+
 import org.eclipse.microprofile.faulttolerance.Retry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.mutiny.Uni;
 
 /**
  * One Chat Completions call, retried by SmallRye Fault Tolerance on {@link Retryable} failures (429,
@@ -34,8 +38,7 @@ public class ChatCompletionsCalls {
     }
 
     /** One call (with its retries); any other HTTP error is a 502 at once. */
-    @Retry(maxRetries = 3, delay = 200, delayUnit = java.time.temporal.ChronoUnit.MILLIS, jitter = 100,
-            maxDuration = 60, durationUnit = java.time.temporal.ChronoUnit.SECONDS, retryOn = Retryable.class)
+    @Retry(maxRetries = 3, delay = 200, delayUnit = java.time.temporal.ChronoUnit.MILLIS, jitter = 100, maxDuration = 60, durationUnit = java.time.temporal.ChronoUnit.SECONDS, retryOn = Retryable.class)
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = java.time.temporal.ChronoUnit.SECONDS)
     public Uni<JsonNode> call(JsonNode request) {
         return client().complete("Bearer " + config.apiKey().orElse(""), request)

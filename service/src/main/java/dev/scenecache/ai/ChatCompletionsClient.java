@@ -1,13 +1,15 @@
 package dev.scenecache.ai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
 
 /** The OpenAI-compatible Chat Completions endpoint (built with the configured base URL by {@link OpenAiBrain}). */
 @Path("/chat/completions")

@@ -1,14 +1,16 @@
 package dev.scenecache.ai;
 
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheId;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code decision} cache (TTL {@code CACHE_TTL_AI}): keyed by {@link DecisionKey} within the
@@ -41,8 +43,8 @@ public class DecisionCache {
             ProjectContext context, AtomicBoolean called) {
         boolean[] mine = new boolean[1];
         return inflight.once(key(projectId, hash).redisKey(), () -> brain.decide(prompt, context)
-                        .invoke(answer -> stats.upstreamCall(answer.tokens()))
-                        .onFailure().invoke(f -> stats.upstreamError()), mine)
+                .invoke(answer -> stats.upstreamCall(answer.tokens()))
+                .onFailure().invoke(f -> stats.upstreamError()), mine)
                 .invoke(() -> called.set(mine[0]));
     }
 }

@@ -1,16 +1,18 @@
 package dev.scenecache.ai;
 
-import dev.scenecache.common.ContentHash;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
+
+import dev.scenecache.common.ContentHash;
 
 /**
  * The decision cache key: SHA-256 (never a 32-bit hash: a collision would serve one prompt's decision
  * for another) of the normalised prompt, the provider, the model, the tool-schema version and the
  * context fingerprint, each length-prefixed.
  *
- * <p><b>The fingerprint</b> is the context exactly as the brain sees it: the project type and the
+ * <p>
+ * <b>The fingerprint</b> is the context exactly as the brain sees it: the project type and the
  * ordered scenes' ids, names, types and orders ({@link ProjectContext}). A decision is a function of
  * the prompt and that context, so a hit is correct by construction; and what the brain never sees
  * (scene code, props, durations: what users edit most) is left out, so edits of a scene's content keep
@@ -25,7 +27,8 @@ public final class DecisionKey {
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}\\s]+$");
 
-    private DecisionKey() {}
+    private DecisionKey() {
+    }
 
     /** Unicode NFKC, case-folded, whitespace collapsed, trailing punctuation trimmed. */
     public static String normalise(String prompt) {

@@ -1,8 +1,5 @@
 package dev.scenecache.ai;
 
-import dev.scenecache.common.Ids;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -11,7 +8,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
 import org.jboss.resteasy.reactive.RestPath;
+
+import dev.scenecache.common.Ids;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
 
 @Path("/projects/{projectId}/decisions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -21,7 +23,8 @@ public class DecisionResource {
     @RegisterForReflection
     public record DecisionRequest(
             @NotNull(message = "is required") @Size(min = 1, max = 8000, message = "must be 1 to 8000 characters") String prompt,
-            String userId) {}
+            String userId) {
+    }
 
     private final DecisionService decisions;
 

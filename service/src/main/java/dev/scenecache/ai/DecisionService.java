@@ -1,12 +1,5 @@
 package dev.scenecache.ai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenecache.cache.CacheInvalidator;
-import dev.scenecache.project.ProjectService;
-import dev.scenecache.scene.SceneService;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +7,22 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.project.ProjectService;
+import dev.scenecache.scene.SceneService;
+import io.smallrye.mutiny.Uni;
+
 /**
  * {@code POST /projects/{p}/decisions}: the project's context (through the project and scene-list
  * caches), the decision (through the decision cache), and its validity.
  *
- * <p><b>Validity on every hit</b>: a cached decision about a scene is served only while that scene is
+ * <p>
+ * <b>Validity on every hit</b>: a cached decision about a scene is served only while that scene is
  * still in the project with the name and type it had when the decision was made; otherwise the entry
  * is dropped and the brain asked again. (The key already covers the context, so this guards against
  * what the key cannot see, such as a hash shared by accident; it costs nothing.)

@@ -1,11 +1,12 @@
 package dev.scenecache.ai;
 
-import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.smallrye.mutiny.Uni;
 
 /**
  * The offline brain (the default without an API key): deterministic rules over the normalised prompt.
@@ -59,12 +60,14 @@ public final class HeuristicBrain implements Brain {
         String text = DecisionKey.normalise(prompt);
         ProjectContext.SceneRef target = target(text, context.scenes());
         if (DELETE.matcher(text).find()) {
-            return target != null ? answer(Operation.deleteScene, target, "the prompt asks to delete " + describe(target, context))
+            return target != null
+                    ? answer(Operation.deleteScene, target, "the prompt asks to delete " + describe(target, context))
                     : clarify("which scene should be deleted?");
         }
         if (REORDER.matcher(text).find()) {
             return answer(Operation.reorderScenes, target, target != null
-                    ? "the prompt asks to move " + describe(target, context) : "the prompt asks to reorder the scenes");
+                    ? "the prompt asks to move " + describe(target, context)
+                    : "the prompt asks to reorder the scenes");
         }
         if (ADD.matcher(text).find()) {
             return answer(Operation.addScene, null, "the prompt asks for a new scene");
@@ -73,7 +76,8 @@ public final class HeuristicBrain implements Brain {
             if (target == null && context.scenes().size() == 1) {
                 target = context.scenes().get(0);
             }
-            return target != null ? answer(Operation.editScene, target, "the prompt asks to change " + describe(target, context))
+            return target != null
+                    ? answer(Operation.editScene, target, "the prompt asks to change " + describe(target, context))
                     : clarify("which scene should be changed?");
         }
         return clarify("what should change in the video?");

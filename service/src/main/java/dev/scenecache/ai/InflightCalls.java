@@ -1,22 +1,26 @@
 package dev.scenecache.ai;
 
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.cache.internal.RedisTier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * One upstream call for identical decisions in flight on several instances (on one instance, the
  * cache's single flight already shares the load).
  *
- * <p>The first caller takes a lease in Redis ({@code SET <base>:f NX PX}), calls, hands the answer over
+ * <p>
+ * The first caller takes a lease in Redis ({@code SET <base>:f NX PX}), calls, hands the answer over
  * in {@code <base>:r} (30 s) and drops the lease. A caller that finds the lease taken polls for the
  * handover every 50 ms until {@code ai.inflight-wait}, then calls itself: a crashed or slow instance
  * delays the others, never blocks them. Failures are not handed over (never cached): the waiters then

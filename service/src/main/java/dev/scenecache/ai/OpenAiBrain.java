@@ -1,20 +1,24 @@
 package dev.scenecache.ai;
 
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * The {@code openai} brain: one Chat Completions call with one tool per operation and
  * {@code tool_choice: required}; the tool call is the decision.
  *
- * <p>429, 5xx and connection failures are retried with exponential backoff (SmallRye Fault
+ * <p>
+ * 429, 5xx and connection failures are retried with exponential backoff (SmallRye Fault
  * Tolerance), all within {@code AI_TIMEOUT}; then 502, or 504 past the deadline. A malformed answer (no
  * tool call, arguments that are not JSON, an unknown operation, a scene id that is not the project's)
  * is a 502 at once: asking again would not make it right. The API key only ever goes into the
@@ -60,7 +64,8 @@ public class OpenAiBrain implements Brain {
         request.set("tools", tools);
         request.put("tool_choice", "required");
         return calls.call(request)
-                .ifNoItem().after(config.timeout()).failWith(() -> UpstreamException.timeout("no answer within " + config.timeout()))
+                .ifNoItem().after(config.timeout())
+                .failWith(() -> UpstreamException.timeout("no answer within " + config.timeout()))
                 .onFailure(ChatCompletionsCalls.Retryable.class).transform(f -> UpstreamException.error(f.getMessage()))
                 .onFailure(f -> !(f instanceof UpstreamException)).transform(f -> UpstreamException.error(f.toString()))
                 .map(answer -> parse(answer, context));
@@ -98,7 +103,8 @@ public class OpenAiBrain implements Brain {
         } else if (operation.needsTarget()) {
             throw UpstreamException.error(operation + " without a targetSceneId");
         }
-        long tokens = answer.path("usage").path("prompt_tokens").asLong(0) + answer.path("usage").path("completion_tokens").asLong(0);
+        long tokens = answer.path("usage").path("prompt_tokens").asLong(0)
+                + answer.path("usage").path("completion_tokens").asLong(0);
         String model = answer.path("model").asText(config.model());
         return new BrainAnswer(operation, target == null ? null : target.id(), target == null ? null : target.name(),
                 target == null ? null : target.type(), operation.name(), arguments.path("reasoning").asText(""), model,

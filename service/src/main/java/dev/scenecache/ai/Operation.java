@@ -5,7 +5,11 @@ package dev.scenecache.ai;
  * purpose: the API's operation names and the tool names sent upstream are these very names.
  */
 public enum Operation {
-    addScene, editScene, deleteScene, reorderScenes, clarify;
+    addScene,
+    editScene,
+    deleteScene,
+    reorderScenes,
+    clarify;
 
     /** Whether the decision is about one existing scene (which must then be named and exist). */
     public boolean needsTarget() {

@@ -1,7 +1,8 @@
 package dev.scenecache.ai;
 
-import dev.scenecache.common.ProblemException;
 import java.util.List;
+
+import dev.scenecache.common.ProblemException;
 
 /** The AI provider failed (502) or did not answer in time (504). Never cached. */
 public final class UpstreamException extends ProblemException {

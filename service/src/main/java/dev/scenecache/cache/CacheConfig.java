@@ -1,10 +1,11 @@
 package dev.scenecache.cache;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The cache's settings. Each property is also an environment variable: {@code cache.ttl.scenes} is

@@ -1,9 +1,11 @@
 package dev.scenecache.cache;
 
+import jakarta.ws.rs.container.ContainerResponseContext;
+
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.ws.rs.container.ContainerResponseContext;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Carries the outcome of the request's cached reads to its response headers. The outcome is kept in

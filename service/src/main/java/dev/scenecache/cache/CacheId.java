@@ -8,4 +8,5 @@ import java.lang.annotation.Target;
 /** Marks a parameter of a {@link CacheRead} method that names the entry inside its group. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
-public @interface CacheId {}
+public @interface CacheId {
+}

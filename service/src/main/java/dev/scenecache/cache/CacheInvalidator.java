@@ -1,24 +1,29 @@
 package dev.scenecache.cache;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.cache.internal.RedisTier;
 import dev.scenecache.cache.internal.TwoTierCache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The write side of the cache, for services. Every method completes once every tier of every instance
  * has dropped (or been given) the written entries, or, when Redis cannot be reached, once the
  * invalidation is kept for replay and this instance has stopped trusting Redis; none ever fails.
  *
- * <p>A write that knows the new state of an entity writes it through, so the next read is a hit:
+ * <p>
+ * A write that knows the new state of an entity writes it through, so the next read is a hit:
+ *
  * <pre>
  * CacheWrite w = invalidator.begin(group);        // reads the group's generation, in parallel with...
  * Panache.withTransaction(() -> w.beforeCommit(work))   // ...the transaction, which waits for it to commit
  *     .call(view -> w.put(key, json).invalidate(listKey).apply())
  * </pre>
+ *
  * (A single autocommitted statement goes through {@link CacheWrite#commit} instead.)
  * The generation, known before the commit, keeps a write-through that races with the deletion of its
  * whole group (a project) out of the cache: the deletion moves the generation on only after its own
@@ -65,7 +70,9 @@ public class CacheInvalidator {
 
         private CacheWrite(Uni<Long> generation) {
             this.groupGeneration = generation.memoize().indefinitely();
-            this.groupGeneration.subscribe().with(g -> {}, f -> {}); // now, not when the transaction ends
+            this.groupGeneration.subscribe().with(g -> {
+            }, f -> {
+            }); // now, not when the transaction ends
         }
 
         /** The transaction's work, then the wait for the group generation: both before the commit. */

@@ -1,5 +1,15 @@
 package dev.scenecache.cache;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import dev.scenecache.cache.internal.CacheStats;
 import dev.scenecache.cache.internal.CircuitBreaker;
 import dev.scenecache.cache.internal.Coherence;
@@ -10,37 +20,32 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * The cache's state as operators see it: health and its reasons, the hit rate over the last minutes,
  * Redis memory, and the gauges and counters behind {@code /q/metrics}.
  *
- * <p><b>Health.</b> The cache is degraded, never down: the service answers from PostgreSQL whatever
+ * <p>
+ * <b>Health.</b> The cache is degraded, never down: the service answers from PostgreSQL whatever
  * happens to Redis. It is degraded when caching is switched off, when Redis does not answer (circuit
  * open, or a probe failed), when the invalidation subscription is not established or its heartbeat is
  * late (L1 is then off), when invalidations wait for Redis (L2 is then not read), when Redis memory is
  * nearly full, and when the hit rate over {@code cache.health.window} is below
  * {@code cache.health.min-hit-rate} once there were {@code cache.health.min-lookups} lookups to judge.
  *
- * <p><b>Hit-rate window.</b> Totals since start (they only grow) are sampled every 10 s into a bounded
+ * <p>
+ * <b>Hit-rate window.</b> Totals since start (they only grow) are sampled every 10 s into a bounded
  * ring; the window's figure is "now" minus the oldest sample inside the window. A stats reset clears
  * the ring, so the window restarts with the counters.
  *
- * <p>Nothing here talks to Redis while caching is off. Redis calls go through the cache's own circuit
+ * <p>
+ * Nothing here talks to Redis while caching is off. Redis calls go through the cache's own circuit
  * breaker and timeout, so a probe never waits longer than {@code cache.redis.timeout}.
  */
 @ApplicationScoped
@@ -49,7 +54,8 @@ public class CacheMonitor {
 
     /** Redis as last seen by {@code INFO memory}; null figures when never seen. */
     public record RedisState(boolean connected, Long usedMemoryBytes, Long maxMemoryBytes, String evictionPolicy,
-            List<String> settingProblems) {}
+            List<String> settingProblems) {
+    }
 
     /** {@code "ok"}, {@code "disabled"} or {@code "degraded"}, and why. */
     public record Health(String state, List<String> reasons) {
@@ -69,7 +75,8 @@ public class CacheMonitor {
         }
     }
 
-    private record Sample(long atMillis, long hits, long misses) {}
+    private record Sample(long atMillis, long hits, long misses) {
+    }
 
     static final long SAMPLE_EVERY_MILLIS = 10_000;
     private static final double MEMORY_NEARLY_FULL = 0.95;
@@ -104,7 +111,9 @@ public class CacheMonitor {
     }
 
     void start(@Observes StartupEvent event) {
-        refreshRedis().subscribe().with(x -> {}, x -> {});
+        refreshRedis().subscribe().with(x -> {
+        }, x -> {
+        });
     }
 
     // --- health --------------------------------------------------------------------------------------
@@ -207,8 +216,7 @@ public class CacheMonitor {
         }
     }
 
-    @Scheduled(every = "10s", delay = 10, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10s", delay = 10, delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sample() {
         long[] totals = totals();
         synchronized (samples) {
@@ -227,7 +235,7 @@ public class CacheMonitor {
             hits += s.hits();
             misses += s.misses();
         }
-        return new long[] {hits, misses};
+        return new long[] { hits, misses };
     }
 
     // --- metrics ---------------------------------------------------------------------------------------

@@ -31,5 +31,6 @@ public final class CacheNames {
         return ALL.contains(name);
     }
 
-    private CacheNames() {}
+    private CacheNames() {
+    }
 }

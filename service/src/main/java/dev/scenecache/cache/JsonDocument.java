@@ -1,8 +1,9 @@
 package dev.scenecache.cache;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A JSON body already encoded, with the version of the entity it shows (0 when it has none). Cached as

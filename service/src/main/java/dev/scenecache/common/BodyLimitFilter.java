@@ -1,11 +1,14 @@
 package dev.scenecache.common;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.http.HttpHeaders;
+import java.util.List;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * Answers 413 problem+json for a request whose declared length exceeds {@link #MAX_BODY_BYTES},

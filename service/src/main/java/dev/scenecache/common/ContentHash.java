@@ -12,7 +12,8 @@ import java.util.HexFormat;
  */
 public final class ContentHash {
 
-    private ContentHash() {}
+    private ContentHash() {
+    }
 
     public static String of(byte[]... parts) {
         try {

@@ -1,9 +1,10 @@
 package dev.scenecache.common;
 
-import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+
+import io.vertx.pgclient.PgException;
 
 /**
  * Tells a failure caused by PostgreSQL being unreachable (answered 503, the client may retry) from a
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseFailures {
 
-    private DatabaseFailures() {}
+    private DatabaseFailures() {
+    }
 
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

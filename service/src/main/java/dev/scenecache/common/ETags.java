@@ -2,6 +2,7 @@ package dev.scenecache.common;
 
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
+
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -10,7 +11,8 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 public final class ETags {
 
-    private ETags() {}
+    private ETags() {
+    }
 
     public static EntityTag of(long version) {
         return new EntityTag(Long.toString(version));
@@ -58,7 +60,7 @@ public final class ETags {
     /** 200 with the body and its ETag, or 304 with the ETag alone when the client has it already. */
     public static <T> RestResponse<T> okOrNotModified(T body, long version, String ifNoneMatch) {
         if (noneMatchHits(ifNoneMatch, version)) {
-            return RestResponse.ResponseBuilder.<T>create(Response.Status.NOT_MODIFIED).tag(of(version)).build();
+            return RestResponse.ResponseBuilder.<T> create(Response.Status.NOT_MODIFIED).tag(of(version)).build();
         }
         return RestResponse.ResponseBuilder.ok(body).tag(of(version)).build();
     }

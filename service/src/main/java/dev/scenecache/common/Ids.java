@@ -11,7 +11,8 @@ public final class Ids {
 
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
-    private Ids() {}
+    private Ids() {
+    }
 
     /** The canonical 8-4-4-4-12 hex form only (UUID.fromString alone also takes shortened groups). */
     public static UUID uuid(String field, String text) {

@@ -7,7 +7,8 @@ public final class Limits {
     public static final int PROPS_MAX_BYTES = 64 * 1024;
     public static final int PREFERENCES_MAX_BYTES = 16 * 1024;
 
-    private Limits() {}
+    private Limits() {
+    }
 
     /** The UTF-8 length of a string, without encoding it. */
     public static long utf8Length(CharSequence s) {

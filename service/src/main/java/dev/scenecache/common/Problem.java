@@ -1,8 +1,10 @@
 package dev.scenecache.common;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}).
@@ -21,5 +23,6 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** One invalid input: the JSON field (or path/header/query parameter) and what is wrong with it. */
     @RegisterForReflection
-    public record FieldError(String field, String message) {}
+    public record FieldError(String field, String message) {
+    }
 }

@@ -19,5 +19,6 @@ public final class Problems {
     public static final String INTERNAL = BASE + "internal-error";
     public static final String HTTP = BASE + "http";
 
-    private Problems() {}
+    private Problems() {
+    }
 }

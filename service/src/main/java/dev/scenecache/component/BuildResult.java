@@ -1,9 +1,10 @@
 package dev.scenecache.component;
 
-import dev.scenecache.cache.CacheTtl;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 import java.util.List;
+
+import dev.scenecache.cache.CacheTtl;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * API.md's BuildResult. A failed build is cached too (compiling is deterministic) but only for
@@ -16,7 +17,8 @@ public record BuildResult(boolean success, String hash, String js, List<BuildErr
     public static final Duration FAILED_TTL = Duration.ofMinutes(5);
 
     @RegisterForReflection
-    public record BuildError(String message, int line, int column) {}
+    public record BuildError(String message, int line, int column) {
+    }
 
     @Override
     @com.fasterxml.jackson.annotation.JsonIgnore

@@ -1,5 +1,16 @@
 package dev.scenecache.component;
 
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.scenecache.common.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,14 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs compiles off the event loop on a fixed pool ({@code component.workers}, default: the CPU count)
@@ -56,7 +59,7 @@ public class CompilePool {
     /** Compiles on a worker; the result comes back on the caller's Vert.x context. */
     public Uni<SwcCompiler.Compiled> compile(String tsx) {
         Context caller = Vertx.currentContext();
-        return Uni.createFrom().<SwcCompiler.Compiled>emitter(emitter -> {
+        return Uni.createFrom().<SwcCompiler.Compiled> emitter(emitter -> {
             try {
                 executor.execute(() -> {
                     long start = System.nanoTime();

@@ -1,10 +1,11 @@
 package dev.scenecache.component;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The {@code component} cache: content-addressed, like Bazel's action cache. The key is the content

@@ -1,22 +1,26 @@
 package dev.scenecache.component;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ContentHash;
 import dev.scenecache.common.Limits;
 import dev.scenecache.common.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Component builds: limits, the content address, and the scene's current code.
  *
- * <p>The content address is the SHA-256 of the compiler's name and version, its options, the TSX code
+ * <p>
+ * The content address is the SHA-256 of the compiler's name and version, its options, the TSX code
  * and the canonical JSON of the props (object keys sorted at every level, no whitespace), each part
  * length-prefixed so that no two different inputs can produce the same bytes. It is stable across
  * restarts and instances, and a compiler upgrade or option change moves every key.

@@ -1,13 +1,15 @@
 package dev.scenecache.component;
 
-import dev.scenecache.common.Ids;
-import dev.scenecache.scene.SceneService;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
 import org.jboss.resteasy.reactive.RestPath;
+
+import dev.scenecache.common.Ids;
+import dev.scenecache.scene.SceneService;
+import io.smallrye.mutiny.Uni;
 
 /**
  * {@code GET /projects/{p}/scenes/{s}/component}: the build of the scene's current code and props,

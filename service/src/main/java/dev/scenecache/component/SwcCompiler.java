@@ -1,27 +1,31 @@
 package dev.scenecache.component;
 
-import com.caoccao.javet.swc4j.Swc4j;
-import com.caoccao.javet.swc4j.enums.Swc4jMediaType;
-import com.caoccao.javet.swc4j.enums.Swc4jSourceMapOption;
-import com.caoccao.javet.swc4j.exceptions.Swc4jCoreException;
-import com.caoccao.javet.swc4j.options.Swc4jJsxRuntimeOption;
-import com.caoccao.javet.swc4j.options.Swc4jTranspileOptions;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.caoccao.javet.swc4j.Swc4j;
+import com.caoccao.javet.swc4j.enums.Swc4jMediaType;
+import com.caoccao.javet.swc4j.enums.Swc4jSourceMapOption;
+import com.caoccao.javet.swc4j.exceptions.Swc4jCoreException;
+import com.caoccao.javet.swc4j.options.Swc4jJsxRuntimeOption;
+import com.caoccao.javet.swc4j.options.Swc4jTranspileOptions;
+
 /**
  * TSX to JavaScript in process with swc (swc4j): TypeScript syntax stripped (interfaces, generics, type
  * annotations; enums become objects), JSX through the automatic runtime ({@code react/jsx-runtime}
  * imports), ES modules kept, no source map. Thread-safe: each call is independent.
  *
- * <p>Output syntax: swc4j 2.2.0 offers no downlevelling preset, so the output keeps the input's
+ * <p>
+ * Output syntax: swc4j 2.2.0 offers no downlevelling preset, so the output keeps the input's
  * ECMAScript syntax (ES2020 for ES2020 input; {@code ??=} or class fields pass through unchanged).
  *
- * <p>A syntax error is a result, not an exception: its message, line and column (1-based, as swc
+ * <p>
+ * A syntax error is a result, not an exception: its message, line and column (1-based, as swc
  * reports them). swc's native code prints a panic line on stderr for each one (harmless; failed
  * builds are cached, so each broken code prints it once).
  */
@@ -35,7 +39,8 @@ public class SwcCompiler {
     private static final Pattern POSITION = Pattern.compile("at " + Pattern.quote(SPECIFIER) + ":(\\d+):(\\d+)\\s*$");
 
     /** The outcome of one compile. */
-    public record Compiled(boolean success, String js, List<BuildResult.BuildError> errors) {}
+    public record Compiled(boolean success, String js, List<BuildResult.BuildError> errors) {
+    }
 
     private final Swc4j swc = new Swc4j();
     private final Swc4jTranspileOptions options;

@@ -1,18 +1,22 @@
 package dev.scenecache.health;
 
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness is DOWN when PostgreSQL does not answer {@code SELECT 1} through the pool requests use,
  * within two seconds: without its database the service cannot answer what is not cached, nor write.
  *
- * <p>It replaces Quarkus' datasource checks ({@code quarkus.datasource.health.enabled=false}): the JDBC
+ * <p>
+ * It replaces Quarkus' datasource checks ({@code quarkus.datasource.health.enabled=false}): the JDBC
  * one checks a pool that only Flyway uses at start, and kept reporting DOWN on a stale connection after
  * PostgreSQL was back.
  */

@@ -1,13 +1,15 @@
 package dev.scenecache.monitoring;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.config.MeterFilter;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * Keeps {@code /q/metrics} clean for {@code promtool check metrics} (and thus for Prometheus' own

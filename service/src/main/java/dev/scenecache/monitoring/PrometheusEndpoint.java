@@ -1,15 +1,17 @@
 package dev.scenecache.monitoring;
 
-import io.micrometer.prometheus.PrometheusMeterRegistry;
-import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+
 /**
  * {@code GET /q/metrics}: the Prometheus text format (0.0.4) of every meter.
  *
- * <p>Quarkus' own endpoint (moved to {@code /q/prometheus} by {@code quarkus.micrometer.export.prometheus.path})
+ * <p>
+ * Quarkus' own endpoint (moved to {@code /q/prometheus} by {@code quarkus.micrometer.export.prometheus.path})
  * writes a counter's HELP and TYPE lines under its base name ({@code # TYPE cache_gets counter}) and
  * its samples as {@code cache_gets_total}: Prometheus accepts that, but the text parser of
  * {@code promtool check metrics} (Prometheus 2.42, Debian's) then sees samples without help or type.

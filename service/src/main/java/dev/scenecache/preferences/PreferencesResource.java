@@ -1,10 +1,5 @@
 package dev.scenecache.preferences;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scenecache.common.ETags;
-import dev.scenecache.common.Ids;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -15,8 +10,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.scenecache.common.ETags;
+import dev.scenecache.common.Ids;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
 
 @Path("/users/{userId}/preferences")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,7 +28,8 @@ public class PreferencesResource {
 
     /** {@code PUT} body: the whole preferences object, at most 16 KiB serialized. */
     @RegisterForReflection
-    public record PutPreferences(@NotNull ObjectNode preferences) {}
+    public record PutPreferences(@NotNull ObjectNode preferences) {
+    }
 
     private final PreferencesService service;
 

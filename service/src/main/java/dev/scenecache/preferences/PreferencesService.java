@@ -1,8 +1,12 @@
 package dev.scenecache.preferences;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheInvalidator;
 import dev.scenecache.cache.CacheInvalidator.CacheWrite;
@@ -18,14 +22,13 @@ import dev.scenecache.common.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 /**
  * User preferences in PostgreSQL. A PUT creates or replaces; two concurrent first PUTs of one user race
  * on the primary key, and the loser is retried once as a replace.
  *
- * <p>Cache: {@code preferences} holds each user's JSON (and a brief not-found); every PUT writes the
+ * <p>
+ * Cache: {@code preferences} holds each user's JSON (and a brief not-found); every PUT writes the
  * new JSON through after its commit.
  */
 @ApplicationScoped
@@ -47,7 +50,7 @@ public class PreferencesService {
     @CacheRead(cache = CacheNames.PREFERENCES)
     @WithSession
     public Uni<JsonDocument> findPreferences(@CacheGroup("u") String userId) {
-        return UserPreferences.<UserPreferences>findById(userId)
+        return UserPreferences.<UserPreferences> findById(userId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Preferences of user", userId))
                 .map(p -> encode(PreferencesView.of(p)));
     }
@@ -65,7 +68,7 @@ public class PreferencesService {
     }
 
     private Uni<PreferencesView> upsert(String userId, String json, String ifMatch) {
-        return UserPreferences.<UserPreferences>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(existing -> {
+        return UserPreferences.<UserPreferences> findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(existing -> {
             if (existing == null) {
                 if (ifMatch != null) {
                     throw ProblemException.preconditionFailed("Preferences of user [" + userId + "] do not exist yet");

@@ -1,8 +1,10 @@
 package dev.scenecache.preferences;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A user's preferences as the API shows them; {@code preferences} is the stored JSON object. */
 @RegisterForReflection

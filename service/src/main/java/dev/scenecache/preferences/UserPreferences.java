@@ -1,11 +1,13 @@
 package dev.scenecache.preferences;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import java.time.Instant;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.time.Instant;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** A user's editor preferences: one JSON object (compact text) per user id. */
 @Entity

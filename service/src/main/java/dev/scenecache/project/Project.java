@@ -1,12 +1,14 @@
 package dev.scenecache.project;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import java.time.Instant;
+import java.util.UUID;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.time.Instant;
-import java.util.UUID;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * A project of the editor. {@code version} starts at 1 and is raised by every change that alters a

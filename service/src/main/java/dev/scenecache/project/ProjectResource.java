@@ -1,8 +1,5 @@
 package dev.scenecache.project;
 
-import dev.scenecache.common.ETags;
-import dev.scenecache.common.Ids;
-import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -17,8 +14,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.scenecache.common.ETags;
+import dev.scenecache.common.Ids;
+import io.smallrye.mutiny.Uni;
 
 @Path("/projects")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,15 +45,17 @@ public class ProjectResource {
     }
 
     @io.quarkus.runtime.annotations.RegisterForReflection
-    public record OpenView(java.util.UUID projectId, boolean warming) {}
+    public record OpenView(java.util.UUID projectId, boolean warming) {
+    }
 
     @POST
     public Uni<RestResponse<ProjectView>> create(@Valid @NotNull ProjectRequests.CreateProject body, @Context UriInfo uri) {
-        return projects.createProject(body).map(p -> RestResponse.ResponseBuilder.<ProjectView>create(RestResponse.Status.CREATED)
-                .location(uri.getBaseUriBuilder().path("projects").path(p.id().toString()).build())
-                .entity(p)
-                .tag(ETags.of(p.version()))
-                .build());
+        return projects.createProject(body)
+                .map(p -> RestResponse.ResponseBuilder.<ProjectView> create(RestResponse.Status.CREATED)
+                        .location(uri.getBaseUriBuilder().path("projects").path(p.id().toString()).build())
+                        .entity(p)
+                        .tag(ETags.of(p.version()))
+                        .build());
     }
 
     @GET

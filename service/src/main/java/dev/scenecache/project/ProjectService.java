@@ -1,6 +1,14 @@
 package dev.scenecache.project;
 
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheInvalidator;
 import dev.scenecache.cache.CacheInvalidator.CacheWrite;
@@ -14,16 +22,12 @@ import dev.scenecache.common.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-import java.time.Instant;
-import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Projects in PostgreSQL. Deleting a project deletes its scenes (foreign key {@code on delete cascade}).
  *
- * <p>Cache: {@code project} holds each project's JSON (and a brief not-found). After the commit of a
+ * <p>
+ * Cache: {@code project} holds each project's JSON (and a brief not-found). After the commit of a
  * create or patch the new JSON is written through (the create also drops a cached not-found of the
  * scene list); a delete drops the whole project group (project, scene list, scenes) in O(1).
  */
@@ -68,7 +72,7 @@ public class ProjectService {
     @CacheRead(cache = CacheNames.PROJECT)
     @WithSession
     public Uni<JsonDocument> findProject(@CacheGroup("p") UUID id) {
-        return Project.<Project>findById(id)
+        return Project.<Project> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
                 .map(p -> encode(ProjectView.of(p)));
     }
@@ -85,7 +89,7 @@ public class ProjectService {
     }
 
     private Uni<ProjectView> update(UUID id, ProjectRequests.PatchProject patch, String ifMatch) {
-        return Project.<Project>findById(id, LockModeType.PESSIMISTIC_WRITE)
+        return Project.<Project> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
                 .map(project -> {
                     if (!ETags.matches(ifMatch, project.version)) {
@@ -114,7 +118,7 @@ public class ProjectService {
     }
 
     private Uni<Void> delete(UUID id, String ifMatch) {
-        return Project.<Project>findById(id, LockModeType.PESSIMISTIC_WRITE)
+        return Project.<Project> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", id))
                 .flatMap(project -> {
                     if (!ETags.matches(ifMatch, project.version)) {

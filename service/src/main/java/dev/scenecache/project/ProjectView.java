@@ -1,8 +1,9 @@
 package dev.scenecache.project;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A project as the API shows it. */
 @RegisterForReflection

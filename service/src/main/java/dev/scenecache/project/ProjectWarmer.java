@@ -1,8 +1,22 @@
 package dev.scenecache.project;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.component.ComponentService;
 import dev.scenecache.scene.SceneService;
@@ -17,27 +31,19 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * Cache warming: {@code POST /projects/{p}/open}, and the preload of the most recently updated
  * projects at start ({@code CACHE_PRELOAD_PROJECTS}).
  *
- * <p>Warming reads the project, its scene list, each of its scenes and each scene's component build
+ * <p>
+ * Warming reads the project, its scene list, each of its scenes and each scene's component build
  * through the very cached methods
  * requests use, so what is cached already is a hit and costs nothing, what is not is loaded once and
  * filled with the same race guards as any read. It never writes, so it can never make anything stale.
  *
- * <p>Bounds: one job per project at a time; at most {@code cache.warming.max-projects} jobs on this
+ * <p>
+ * Bounds: one job per project at a time; at most {@code cache.warming.max-projects} jobs on this
  * instance (an {@code open} beyond that is skipped and counted); at most
  * {@code cache.warming.concurrency} loads at once within a job. Each load runs on its own Vert.x
  * duplicated context (a Hibernate Reactive session must not be shared by concurrent loads). A load
@@ -79,7 +85,8 @@ public class ProjectWarmer {
     }
 
     /** The figures of {@code /admin/cache/stats}. */
-    public record Figures(int inProgress, long completed, long skipped, long failedLoads) {}
+    public record Figures(int inProgress, long completed, long skipped, long failedLoads) {
+    }
 
     public Figures figures() {
         return new Figures(inProgress.size(), (long) completed.count(), (long) skipped.count(),
@@ -91,7 +98,9 @@ public class ProjectWarmer {
      * background and answers at once.
      */
     public Uni<Void> open(UUID projectId) {
-        return projects.findProject(projectId).invoke(() -> warm(projectId).subscribe().with(x -> {}, x -> {}))
+        return projects.findProject(projectId).invoke(() -> warm(projectId).subscribe().with(x -> {
+        }, x -> {
+        }))
                 .replaceWithVoid();
     }
 
@@ -112,7 +121,7 @@ public class ProjectWarmer {
                 .chain(() -> onOwnContext(root, () -> scenes.listScenes(projectId)))
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(sceneIds(list.json())))
                 .onItem().transformToUni(sceneId -> onOwnContext(root, () -> scenes.findScene(projectId, sceneId)
-                                .chain(components::buildScene))
+                        .chain(components::buildScene))
                         .replaceWithVoid()
                         .onFailure().recoverWithItem(failure -> failed(projectId, failure)))
                 .merge(Math.max(1, config.warming().concurrency()))
@@ -135,8 +144,8 @@ public class ProjectWarmer {
     /** Warms the {@code count} most recently updated projects, one after the other; answers how many. */
     public Uni<Long> preloadRecent(int count) {
         Context root = vertx.getOrCreateContext();
-        return onOwnContext(root, () -> Panache.withSession(() -> Project.<Project>find("order by updatedAt desc, id")
-                        .page(0, count).list()))
+        return onOwnContext(root, () -> Panache.withSession(() -> Project.<Project> find("order by updatedAt desc, id")
+                .page(0, count).list()))
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 .onItem().transformToUniAndConcatenate(p -> warm(p.id).replaceWith(p.id))
                 .collect().with(java.util.stream.Collectors.counting());

@@ -1,12 +1,14 @@
 package dev.scenecache.scene;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import java.time.Instant;
+import java.util.UUID;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.time.Instant;
-import java.util.UUID;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * A scene of a project: TSX code with its props and length. {@code props} holds the JSON object as

@@ -1,13 +1,15 @@
 package dev.scenecache.scene;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scenecache.common.Patch;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.scenecache.common.Patch;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Request bodies of the scene endpoints. Byte limits of tsxCode and props are checked by the service. */
 public final class SceneRequests {
@@ -18,7 +20,8 @@ public final class SceneRequests {
     static final int MAX_DURATION_FRAMES = 108_000;
     static final int DEFAULT_DURATION_FRAMES = 150;
 
-    private SceneRequests() {}
+    private SceneRequests() {
+    }
 
     @RegisterForReflection
     public record CreateScene(
@@ -27,7 +30,8 @@ public final class SceneRequests {
             @Min(0) @Max(MAX_ORDER) Integer order,
             @NotNull @Size(min = 1, message = "must not be empty") String tsxCode,
             ObjectNode props,
-            @Min(1) @Max(MAX_DURATION_FRAMES) Integer durationFrames) {}
+            @Min(1) @Max(MAX_DURATION_FRAMES) Integer durationFrames) {
+    }
 
     /** {@code PATCH /projects/{p}/scenes/{s}}: any of the fields. */
     @RegisterForReflection

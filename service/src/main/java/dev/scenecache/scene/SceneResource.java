@@ -1,9 +1,5 @@
 package dev.scenecache.scene;
 
-import dev.scenecache.cache.JsonDocument;
-import dev.scenecache.common.ETags;
-import dev.scenecache.common.Ids;
-import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -18,8 +14,14 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.scenecache.cache.JsonDocument;
+import dev.scenecache.common.ETags;
+import dev.scenecache.common.Ids;
+import io.smallrye.mutiny.Uni;
 
 @Path("/projects/{projectId}/scenes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,12 +42,13 @@ public class SceneResource {
     @POST
     public Uni<RestResponse<SceneView>> create(@RestPath String projectId,
             @Valid @NotNull SceneRequests.CreateScene body, @Context UriInfo uri) {
-        return scenes.createScene(Ids.uuid("projectId", projectId), body).map(s -> RestResponse.ResponseBuilder.<SceneView>create(RestResponse.Status.CREATED)
-                .location(uri.getBaseUriBuilder().path("projects").path(projectId).path("scenes")
-                        .path(s.id().toString()).build())
-                .entity(s)
-                .tag(ETags.of(s.version()))
-                .build());
+        return scenes.createScene(Ids.uuid("projectId", projectId), body)
+                .map(s -> RestResponse.ResponseBuilder.<SceneView> create(RestResponse.Status.CREATED)
+                        .location(uri.getBaseUriBuilder().path("projects").path(projectId).path("scenes")
+                                .path(s.id().toString()).build())
+                        .entity(s)
+                        .tag(ETags.of(s.version()))
+                        .build());
     }
 
     @GET

@@ -1,8 +1,16 @@
 package dev.scenecache.scene;
 
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheId;
 import dev.scenecache.cache.CacheInvalidator;
@@ -20,19 +28,14 @@ import dev.scenecache.project.ProjectService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Scenes in PostgreSQL. A scene is only ever reached through its project: asking for it through
  * another project answers 404. Creating a scene holds a share lock on its project row, so a project
  * cannot be deleted half-way through the insert.
  *
- * <p>Cache: {@code scene} holds each scene's JSON, {@code scene-list} each project's ordered list;
+ * <p>
+ * Cache: {@code scene} holds each scene's JSON, {@code scene-list} each project's ordered list;
  * both in the project's group. After the commit of a scene write, the scene's new JSON is written
  * through (a delete leaves a tombstone) and the project's list is invalidated; deleting the project
  * drops the whole group.
@@ -63,7 +66,7 @@ public class SceneService {
                     if (n == 0) {
                         throw ProblemException.notFound("Project", projectId);
                     }
-                    return Scene.<Scene>list("projectId = ?1 order by sceneOrder, createdAt, id", projectId);
+                    return Scene.<Scene> list("projectId = ?1 order by sceneOrder, createdAt, id", projectId);
                 })
                 .map(scenes -> encode(scenes.stream().map(SceneView::of).toList(), 0));
     }
@@ -86,7 +89,7 @@ public class SceneService {
     private Uni<SceneView> insert(UUID projectId, SceneRequests.CreateScene request) {
         String props = encodeProps(request.props());
         checkCode(request.tsxCode());
-        return Project.<Project>findById(projectId, LockModeType.PESSIMISTIC_READ)
+        return Project.<Project> findById(projectId, LockModeType.PESSIMISTIC_READ)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Project", projectId))
                 .flatMap(project -> request.order() != null
                         ? Uni.createFrom().item(request.order())
@@ -172,7 +175,7 @@ public class SceneService {
         // A query delete, not session.remove(): removing the locked entity (flushed at commit) left
         // transactions "idle in transaction" under concurrent deletes (ConcurrentWritesTest).
         return Panache.withTransaction(() -> cache.beforeCommit(lockScene(projectId, sceneId, ifMatch)
-                        .flatMap(scene -> Scene.delete("id", scene.id)).replaceWithVoid()))
+                .flatMap(scene -> Scene.delete("id", scene.id)).replaceWithVoid()))
                 .call(() -> cache.deleted(sceneKey(projectId, sceneId), "Scene [" + sceneId + "] does not exist")
                         .invalidate(ProjectService.sceneListKey(projectId)).apply());
     }
@@ -182,7 +185,7 @@ public class SceneService {
     }
 
     private Uni<Scene> lockScene(UUID projectId, UUID sceneId, String ifMatch) {
-        return Scene.<Scene>findById(sceneId, LockModeType.PESSIMISTIC_WRITE)
+        return Scene.<Scene> findById(sceneId, LockModeType.PESSIMISTIC_WRITE)
                 .map(scene -> {
                     if (scene == null || !scene.projectId.equals(projectId)) {
                         throw ProblemException.notFound("Scene", sceneId);
@@ -197,7 +200,7 @@ public class SceneService {
 
     /** After the last scene: one more than the highest order, capped at the maximum. */
     private static Uni<Integer> nextOrder(UUID projectId) {
-        return Scene.<Scene>find("projectId = ?1 order by sceneOrder desc", projectId).firstResult()
+        return Scene.<Scene> find("projectId = ?1 order by sceneOrder desc", projectId).firstResult()
                 .map(last -> last == null ? 0 : Math.min(last.sceneOrder + 1, SceneRequests.MAX_ORDER));
     }
 

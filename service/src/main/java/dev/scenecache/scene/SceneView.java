@@ -1,9 +1,11 @@
 package dev.scenecache.scene;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A scene as the API shows it; {@code props} is the stored JSON object, written as it is. */
 @RegisterForReflection

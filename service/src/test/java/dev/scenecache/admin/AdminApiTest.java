@@ -6,6 +6,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.testing.Api;
@@ -16,15 +28,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -178,8 +181,8 @@ class AdminApiTest {
 
         admin().contentType(ContentType.JSON).body(Map.of("enabled", true)).put("/admin/cache/enabled")
                 .then().statusCode(200).body("enabled", equalTo(true));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().get("/projects/{p}/scenes/{s}", project, scene).then().header("X-Cache", "HIT"));
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/projects/{p}/scenes/{s}", project, scene).then().header("X-Cache", "HIT"));
     }
 
     @Test

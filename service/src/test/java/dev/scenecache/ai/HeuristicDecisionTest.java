@@ -4,14 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.Test;
 
 /** The endpoint with the default (offline) brain: decisions, their cache, and bad input. */
 @QuarkusTest

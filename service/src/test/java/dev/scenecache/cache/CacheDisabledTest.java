@@ -3,6 +3,12 @@ package dev.scenecache.cache;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.RedisProbe;
@@ -11,9 +17,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** {@code CACHE_ENABLED=false} at start: every read goes to PostgreSQL, and Redis hears nothing. */
 @QuarkusTest
@@ -60,7 +63,8 @@ class CacheDisabledTest {
                 throw new AssertionError(e);
             }
             given().delete("/projects/{p}/scenes/{s}", project, scene).then().statusCode(204);
-            given().get("/projects/{p}/scenes", project).then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+            given().get("/projects/{p}/scenes", project).then().statusCode(200).body("size()",
+                    org.hamcrest.Matchers.equalTo(0));
             assertThat(redis.commandsProcessed() - before).as("only the INFO of this test").isEqualTo(1);
             assertThat(coherence.subscribed()).isFalse();
         }

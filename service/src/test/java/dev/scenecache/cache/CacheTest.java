@@ -5,6 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.RedisProbe;
@@ -16,23 +32,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import org.awaitility.Awaitility;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -91,12 +90,13 @@ class CacheTest {
         given().contentType(ContentType.JSON).body(Map.of("preferences", Map.of("theme", "dark")))
                 .put("/users/{u}/preferences", user).then().statusCode(200);
 
-        record Read(String path, Object[] params, String table) {}
+        record Read(String path, Object[] params, String table) {
+        }
         List<Read> reads = List.of(
-                new Read("/projects/{p}", new Object[] {project}, "project"),
-                new Read("/projects/{p}/scenes/{s}", new Object[] {project, scene}, "scene"),
-                new Read("/projects/{p}/scenes", new Object[] {project}, "scene"),
-                new Read("/users/{u}/preferences", new Object[] {user}, "user_preferences"));
+                new Read("/projects/{p}", new Object[] { project }, "project"),
+                new Read("/projects/{p}/scenes/{s}", new Object[] { project, scene }, "scene"),
+                new Read("/projects/{p}/scenes", new Object[] { project }, "scene"),
+                new Read("/users/{u}/preferences", new Object[] { user }, "user_preferences"));
         // The writes above wrote their entities through; start these reads from an empty cache.
         redis.call("DEL", "sc:{p:" + project + "}:project", "sc:{p:" + project + "}:scene:" + scene,
                 "sc:{u:" + user + "}:preferences");
@@ -133,8 +133,8 @@ class CacheTest {
         // Expected: this instance drops its L1 copy and acknowledges on the other's channel; the next
         // read is a hit from Redis (the simulated message did not delete the Redis key).
         redis.call("PUBLISH", "sc:inv", "other\t1\nk\tscene\tp:" + project + "\t" + scene);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L2"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                () -> assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L2"));
         assertThat(get("/projects/{p}/scenes/{s}", project, scene).header("X-Cache-Tier")).isEqualTo("L1");
     }
 
@@ -153,25 +153,25 @@ class CacheTest {
         Response fresh = get("/projects/{p}/scenes/{s}", project, scene);
         assertThat(fresh.header("X-Cache")).isEqualTo("HIT");
         assertThat(fresh.header("X-Cache-Tier")).isEqualTo("L2");
-        assertThat(fresh.<String>path("name")).isEqualTo("After");
-        assertThat(fresh.<Integer>path("version")).isEqualTo(2);
-        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("name")).containsExactly("After");
+        assertThat(fresh.<String> path("name")).isEqualTo("After");
+        assertThat(fresh.<Integer> path("version")).isEqualTo(2);
+        assertThat(get("/projects/{p}/scenes", project).<List<String>> path("name")).containsExactly("After");
         // The project itself was not touched by a scene write: still a hit.
         assertThat(get("/projects/{p}", project).header("X-Cache")).isEqualTo("HIT");
 
         // Action: add a scene. Expected: the list shows it at once.
         String second = Api.createScene(project, "Second");
-        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("id")).containsExactly(scene, second);
+        assertThat(get("/projects/{p}/scenes", project).<List<String>> path("id")).containsExactly(scene, second);
 
         // Action: rename the project. Expected: the project is reloaded.
         given().contentType(ContentType.JSON).body(Map.of("name", "Renamed"))
                 .patch("/projects/{p}", project).then().statusCode(200);
-        assertThat(get("/projects/{p}", project).<String>path("name")).isEqualTo("Renamed");
+        assertThat(get("/projects/{p}", project).<String> path("name")).isEqualTo("Renamed");
 
         // Action: delete a scene. Expected: 404 for it (from its tombstone), the list without it.
         given().delete("/projects/{p}/scenes/{s}", project, second).then().statusCode(204);
         given().get("/projects/{p}/scenes/{s}", project, second).then().statusCode(404).header("X-Cache", "HIT");
-        assertThat(get("/projects/{p}/scenes", project).<List<String>>path("id")).containsExactly(scene);
+        assertThat(get("/projects/{p}/scenes", project).<List<String>> path("id")).containsExactly(scene);
     }
 
     @Test
@@ -252,10 +252,9 @@ class CacheTest {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable());
             Response response = get("/projects/{p}/scenes/{s}", project, scene);
             assertThat(response.header("X-Cache")).isEqualTo("MISS");
-            assertThat(response.<String>path("name")).isEqualTo("Clean");
+            assertThat(response.<String> path("name")).isEqualTo("Clean");
             // The miss filled the key again with a real entry.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
-                    redis.call("GET", key).toString().startsWith("2j"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("GET", key).toString().startsWith("2j"));
         }
     }
 
@@ -279,8 +278,8 @@ class CacheTest {
         assertThat(racing.get().text()).isEqualTo("\"old\"");
 
         // Expected: neither tier kept "old": Redis has no entry, and the next read loads "new".
-        Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(redis.call("EXISTS", key.redisKey()).toLong()).isZero());
+        Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(redis.call("EXISTS", key.redisKey()).toLong()).isZero());
         assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"new\"");
         assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"new\"");
         assertThat(probe.loads() - loadsBefore).isEqualTo(2);
@@ -392,7 +391,8 @@ class CacheTest {
         Map<CacheKey, Long> groupGens = new java.util.HashMap<>();
         for (int g = 0; g < 5; g++) {
             String group = "p:" + UUID.randomUUID();
-            long groupGen = redisTier.currentGeneration(CacheKey.groupGenerationKey(group)).await().atMost(Duration.ofSeconds(5));
+            long groupGen = redisTier.currentGeneration(CacheKey.groupGenerationKey(group)).await()
+                    .atMost(Duration.ofSeconds(5));
             for (int i = 0; i < 14; i++) {
                 CacheKey key = CacheKey.of(CacheNames.SCENE, group, UUID.randomUUID().toString());
                 keys.add(key);
@@ -602,7 +602,7 @@ class CacheTest {
         try {
             // A heartbeat or fill sent just before the switch may still reach Redis: count from the moment
             // Redis has been quiet between two looks (the second look itself is the only command between).
-            long[] last = {redis.commandsProcessed()};
+            long[] last = { redis.commandsProcessed() };
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 long now = redis.commandsProcessed();
                 boolean quiet = now - last[0] == 1;

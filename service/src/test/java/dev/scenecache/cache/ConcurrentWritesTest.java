@@ -2,11 +2,6 @@ package dev.scenecache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scenecache.testing.Api;
-import dev.scenecache.testing.LoadGenerator;
-import dev.scenecache.testing.TestServers;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +12,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.LoadGenerator;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 
 /** Many projects written at once: every write answers (no request left hanging in a transaction). */
 @QuarkusTest
@@ -100,11 +102,13 @@ class ConcurrentWritesTest {
                 f.get();
             }
         } catch (Exception e) {
-            try (var c = TestServers.postgres().connect(); var st = c.createStatement();
+            try (var c = TestServers.postgres().connect();
+                    var st = c.createStatement();
                     var rs = st.executeQuery("select pid, state, left(query, 100), now() - xact_start from pg_stat_activity "
                             + "where state <> 'idle' and pid <> pg_backend_pid()")) {
                 while (rs.next()) {
-                    System.err.println("still in PostgreSQL: " + rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getString(3) + " | " + rs.getString(4));
+                    System.err.println("still in PostgreSQL: " + rs.getString(1) + " | " + rs.getString(2) + " | "
+                            + rs.getString(3) + " | " + rs.getString(4));
                 }
             }
             throw e;

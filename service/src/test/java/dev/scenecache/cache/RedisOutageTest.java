@@ -3,6 +3,14 @@ package dev.scenecache.cache;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.cache.internal.Coherence;
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.RedisProbe;
@@ -11,11 +19,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.Map;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -53,7 +56,7 @@ class RedisOutageTest {
                 Response response = read(project, scene);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(response.header("X-Cache")).isEqualTo("BYPASS");
-                assertThat(response.<String>path("name")).isEqualTo(i < 10 ? "Steady" : "Renamed in the dark");
+                assertThat(response.<String> path("name")).isEqualTo(i < 10 ? "Steady" : "Renamed in the dark");
                 assertThat(millis).as("request %s took %s ms", i, millis).isLessThan(HANG_MILLIS);
                 if (i == 9) {
                     // A write while Redis is down succeeds, and is served at once.
@@ -68,7 +71,7 @@ class RedisOutageTest {
         // Action: Redis is back (empty). Expected: hits again without a restart, and never the old name.
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             Response response = read(project, scene);
-            assertThat(response.<String>path("name")).isEqualTo("Renamed in the dark");
+            assertThat(response.<String> path("name")).isEqualTo("Renamed in the dark");
             assertThat(response.header("X-Cache")).isEqualTo("HIT");
         });
         // Redis came back empty: its generation counters are gone. A flush must still invalidate what this
@@ -87,7 +90,8 @@ class RedisOutageTest {
         try (RedisProbe redis = new RedisProbe()) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(redis.call("CONFIG", "GET", "maxmemory").get("maxmemory").toLong()).isEqualTo(300L * 1024 * 1024);
-                assertThat(redis.call("CONFIG", "GET", "maxmemory-policy").get("maxmemory-policy").toString()).isEqualTo("allkeys-lfu");
+                assertThat(redis.call("CONFIG", "GET", "maxmemory-policy").get("maxmemory-policy").toString())
+                        .isEqualTo("allkeys-lfu");
             });
         }
     }

@@ -5,16 +5,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -50,13 +52,13 @@ class DatabaseOutageTest {
         }
 
         // Action: PostgreSQL is back. Expected: the service answers again without a restart, data intact.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200)
                         .body("name", equalTo("Survivor")));
         given().contentType(ContentType.JSON).body(Map.of("name", "renamed"))
                 .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).body("version", equalTo(2));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                         .body("checks.name", hasItems("database", "cache")));
     }
 }

@@ -5,18 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.scenecache.cache.CacheKey;
-import dev.scenecache.cache.CacheNames;
-import dev.scenecache.cache.internal.Coherence;
-import dev.scenecache.testing.Api;
-import dev.scenecache.testing.RedisProbe;
-import dev.scenecache.testing.TestServers;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +16,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.RedisProbe;
+import dev.scenecache.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -107,7 +110,8 @@ class ComponentBuildTest {
 
     @Test
     void shouldReportSyntaxErrorsWithLineAndColumnAndCompileTheSameBrokenCodeOnce() {
-        String broken = "// " + UUID.randomUUID() + "\nconst ok = 1;\nconst broken = ;\nexport default () => <div>{ok}</div>;\n";
+        String broken = "// " + UUID.randomUUID()
+                + "\nconst ok = 1;\nconst broken = ;\nexport default () => <div>{ok}</div>;\n";
         long before = pool.compiles();
         for (int i = 0; i < 2; i++) {
             build(broken, null).statusCode(200)
@@ -199,14 +203,16 @@ class ComponentBuildTest {
         java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread keepFull = new Thread(() -> {
             while (flooding.get()) {
-                pool.compile(large).subscribe().with(x -> {}, x -> {});
+                pool.compile(large).subscribe().with(x -> {
+                }, x -> {
+                });
                 java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
         });
         keepFull.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    build(COMPONENT + "// during the flood " + UUID.randomUUID(), null).statusCode(503)
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> build(COMPONENT + "// during the flood " + UUID.randomUUID(), null).statusCode(503)
                             .header("Retry-After", "1").contentType("application/problem+json"));
         } finally {
             flooding.set(false);

@@ -1,7 +1,5 @@
 package dev.scenecache.local;
 
-import dev.scenecache.testing.PostgresServer;
-import dev.scenecache.testing.RedisTestServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,19 +9,25 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.scenecache.testing.PostgresServer;
+import dev.scenecache.testing.RedisTestServer;
+
 /**
  * The zero-setup local run ({@code ./mvnw -Plocal}): provisions a real PostgreSQL (data kept in
  * {@code .local/pgdata}, so it survives restarts) and a real Redis when none is configured, then runs
  * the packaged service against them as a child process and stops everything when it ends or on Ctrl-C.
  *
- * <p>{@code ./mvnw -Plocal-dev} does the same for Quarkus dev mode (live reload).
+ * <p>
+ * {@code ./mvnw -Plocal-dev} does the same for Quarkus dev mode (live reload).
  *
- * <p>It lives in the test sources on purpose: the embedded servers never reach the packaged service,
+ * <p>
+ * It lives in the test sources on purpose: the embedded servers never reach the packaged service,
  * which only ever connects to servers it is given ({@code PG_URL}, {@code REDIS_URL}, ...).
  */
 public final class LocalLauncher {
 
-    private LocalLauncher() {}
+    private LocalLauncher() {
+    }
 
     public static void main(String[] args) throws Exception {
         boolean devMode = args.length == 1 && args[0].equals("--dev");

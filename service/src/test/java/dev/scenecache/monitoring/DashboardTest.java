@@ -3,19 +3,14 @@ package dev.scenecache.monitoring;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scenecache.cache.internal.Coherence;
-import dev.scenecache.testing.Api;
-import dev.scenecache.testing.TestServers;
-import dev.scenecache.testing.Tools;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
+
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -24,6 +19,14 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.TestServers;
+import dev.scenecache.testing.Tools;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
 /** The dashboard in real headless Chromium: it shows what the admin API reports, and follows traffic. */
 @QuarkusTest
@@ -78,8 +81,8 @@ class DashboardTest {
             browser.findElement(By.id("connect")).click();
             awaitText(browser, "total-hit-rate", String.format(Locale.ROOT, "%.1f%%", stats.getDouble("totals.hitRate")));
             awaitText(browser, "lookups", "4");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(text(browser, "health")).isEqualToIgnoringCase(stats().getString("health")));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                    () -> assertThat(text(browser, "health")).isEqualToIgnoringCase(stats().getString("health")));
             assertThat(text(browser, "circuit")).isEqualToIgnoringCase("closed");
             assertThat(text(browser, "ready")).isEqualToIgnoringCase("UP");
             assertThat(browser.findElement(By.cssSelector("#cache-table tr[data-cache='scene']")).getText())
@@ -92,8 +95,8 @@ class DashboardTest {
             JsonPath after = stats();
             awaitText(browser, "lookups", "10");
             awaitText(browser, "total-hit-rate", String.format(Locale.ROOT, "%.1f%%", after.getDouble("totals.hitRate")));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                    !browser.findElements(By.cssSelector("#chart path[data-cache='scene']")).isEmpty());
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !browser.findElements(By.cssSelector("#chart path[data-cache='scene']")).isEmpty());
 
             Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
             Files.createDirectories(Path.of("target"));

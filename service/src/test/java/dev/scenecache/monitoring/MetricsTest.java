@@ -3,14 +3,6 @@ package dev.scenecache.monitoring;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scenecache.cache.internal.Coherence;
-import dev.scenecache.testing.Api;
-import dev.scenecache.testing.Root;
-import dev.scenecache.testing.TestServers;
-import dev.scenecache.testing.Tools;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +12,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import dev.scenecache.cache.internal.Coherence;
+import dev.scenecache.testing.Api;
+import dev.scenecache.testing.Root;
+import dev.scenecache.testing.TestServers;
+import dev.scenecache.testing.Tools;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 
 /** The Prometheus exposition: cache meters that move as they should, and promtool's checks. */
 @QuarkusTest
@@ -82,11 +85,13 @@ class MetricsTest {
         assertThat(check.exit()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS");
         // Unit tests of the rules: each alert fires on the series that should fire it, and only then.
-        Result test = run(List.of(promtool.toString(), "test", "rules", Root.path("deploy/prometheus/alerts.test.yml").toString()), null);
+        Result test = run(
+                List.of(promtool.toString(), "test", "rules", Root.path("deploy/prometheus/alerts.test.yml").toString()), null);
         assertThat(test.exit()).as(test.output()).isZero();
     }
 
-    private record Result(int exit, String output) {}
+    private record Result(int exit, String output) {
+    }
 
     private static Result run(List<String> command, Path stdin) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

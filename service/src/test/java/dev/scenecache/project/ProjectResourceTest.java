@@ -9,15 +9,17 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
 import dev.scenecache.testing.Api;
 import dev.scenecache.testing.Sql;
 import dev.scenecache.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestServers.class)
@@ -40,7 +42,7 @@ class ProjectResourceTest {
                 .extract();
         String id = response.path("id");
         assertThat(response.header("Location")).endsWith("/projects/" + id);
-        assertThat(response.<String>path("createdAt")).isEqualTo(response.path("updatedAt"));
+        assertThat(response.<String> path("createdAt")).isEqualTo(response.path("updatedAt"));
 
         // The row is really in PostgreSQL, with the same values.
         var row = Sql.row("select name, type, version from project where id = ?", UUID.fromString(id));

@@ -1,10 +1,12 @@
 package dev.scenecache.testing;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The AI provider for tests: a real HTTP server (WireMock) speaking the Chat Completions protocol on

@@ -2,9 +2,10 @@ package dev.scenecache.testing;
 
 import static io.restassured.RestAssured.given;
 
+import java.util.Map;
+
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import java.util.Map;
 
 /** Small helpers that create data through the HTTP API, so each test sets up only what it needs. */
 public final class Api {
@@ -16,7 +17,8 @@ public final class Api {
             }
             """;
 
-    private Api() {}
+    private Api() {
+    }
 
     public static String createProject(String name) {
         return given().contentType(ContentType.JSON).body(Map.of("name", name, "type", "marketing"))

@@ -1,5 +1,12 @@
 package dev.scenecache.testing;
 
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -8,23 +15,18 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 
 /**
  * An HTTP load generator on one Vert.x event loop, with HdrHistogram latencies. The benchmarks
  * ({@code bench/}) measure with it; the tests use only {@link #requests}, which counts instead of timing.
  *
  * <ul>
- *   <li>{@link #closedLoop}: {@code connections} clients, each sending its next request when the last
- *       one answered, for a time: the saturation throughput.</li>
- *   <li>{@link #requests}: the same closed loop for a number of requests, however long they take: what
- *       a test asserts on, so that it passes on a slow or busy machine.</li>
- *   <li>{@link #openLoop}: requests at a fixed rate whatever the answers; latency counts from the time
- *       a request was due, so queueing is not hidden (no coordinated omission).</li>
+ * <li>{@link #closedLoop}: {@code connections} clients, each sending its next request when the last
+ * one answered, for a time: the saturation throughput.</li>
+ * <li>{@link #requests}: the same closed loop for a number of requests, however long they take: what
+ * a test asserts on, so that it passes on a slow or busy machine.</li>
+ * <li>{@link #openLoop}: requests at a fixed rate whatever the answers; latency counts from the time
+ * a request was due, so queueing is not hidden (no coordinated omission).</li>
  * </ul>
  *
  * Reads pick scenes from a Zipf distribution; a share of requests are writes (PATCH of the scene's
@@ -33,7 +35,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator implements AutoCloseable {
 
-    public record Target(String project, String scene) {}
+    public record Target(String project, String scene) {
+    }
 
     public record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
             long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency,
@@ -67,7 +70,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     public LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+                .setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
         this.targets = targets;
         this.zipf = new Zipf(targets.size(), zipfS, 7);
         this.writeShare = writeShare;
@@ -229,8 +233,8 @@ public final class LoadGenerator implements AutoCloseable {
     /** Reads every target once, {@code connections} at a time. */
     public void sweep(int connections) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        int[] next = {0};
-        int[] open = {0};
+        int[] next = { 0 };
+        int[] open = { 0 };
         vertx.runOnContext(v -> {
             Runnable[] step = new Runnable[1];
             step[0] = () -> {
@@ -261,7 +265,7 @@ public final class LoadGenerator implements AutoCloseable {
         Run run = new Run(start + (long) (seconds * 1e9));
         long intervalNanos = (long) (1e9 / rate);
         vertx.runOnContext(v -> {
-            long[] sent = {0};
+            long[] sent = { 0 };
             vertx.setPeriodic(1, id -> {
                 long now = System.nanoTime();
                 if (now >= run.deadline) {
@@ -272,7 +276,8 @@ public final class LoadGenerator implements AutoCloseable {
                     return;
                 }
                 while (start + sent[0] * intervalNanos <= now) {
-                    run.send(start + sent[0] * intervalNanos, () -> {});
+                    run.send(start + sent[0] * intervalNanos, () -> {
+                    });
                     sent[0]++;
                 }
             });

@@ -1,13 +1,14 @@
 package dev.scenecache.testing;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A plain Redis client for tests: looks at keys (with SCAN), writes garbage, counts commands. */
 public final class RedisProbe implements AutoCloseable {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 

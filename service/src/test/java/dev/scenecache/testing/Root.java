@@ -9,7 +9,9 @@ public final class Root {
     private Root() {
     }
 
-    /** {@code relative} under the repository's root: {@code scenecache.root} (set by the build), else the parent of the module. */
+    /**
+     * {@code relative} under the repository's root: {@code scenecache.root} (set by the build), else the parent of the module.
+     */
     public static Path path(String relative) {
         String root = System.getProperty("scenecache.root");
         Path base = root != null && !root.isBlank() ? Path.of(root) : Path.of("..");

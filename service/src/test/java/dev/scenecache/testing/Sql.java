@@ -10,7 +10,8 @@ import java.util.Map;
 /** Reads rows straight from PostgreSQL, to check what the service really stored. */
 public final class Sql {
 
-    private Sql() {}
+    private Sql() {
+    }
 
     /** The first row of a query as column name to value, or null when there is none. */
     public static Map<String, Object> row(String sql, Object... params) {

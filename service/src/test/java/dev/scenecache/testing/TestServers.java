@@ -1,9 +1,10 @@
 package dev.scenecache.testing;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Starts one real PostgreSQL and one real Redis per test JVM, on free loopback ports, and points the

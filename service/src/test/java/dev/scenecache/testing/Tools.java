@@ -2,6 +2,7 @@ package dev.scenecache.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tools {
 
-    private Tools() {}
+    private Tools() {
+    }
 
     public static Path require(String path, String debianPackage) {
         Path program = Path.of(path);

@@ -1,7 +1,5 @@
 package dev.scenecache.cache.internal;
 
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+
 import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The acknowledgement protocol of invalidations. A message is {@code <instance>\t<seq>} followed by its

@@ -1,18 +1,5 @@
 package dev.scenecache.cache.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenecache.cache.CacheGroup;
-import dev.scenecache.cache.CacheId;
-import dev.scenecache.cache.CacheKey;
-import dev.scenecache.cache.CacheRead;
-import dev.scenecache.cache.JsonDocument;
-import io.quarkus.arc.ArcInvocationContext;
-import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
-import jakarta.interceptor.AroundInvoke;
-import jakarta.interceptor.Interceptor;
-import jakarta.interceptor.InvocationContext;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -20,6 +7,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.scenecache.cache.CacheGroup;
+import dev.scenecache.cache.CacheId;
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.JsonDocument;
+import io.quarkus.arc.ArcInvocationContext;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The interceptor of {@link CacheRead}: builds the key from the annotated parameters and hands the
@@ -32,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CacheReadInterceptor {
 
     /** The key parameters and the codec of one cached method. */
-    private record Plan(int group, String groupKind, int[] ids, TwoTierCache.ValueCodec codec) {}
+    private record Plan(int group, String groupKind, int[] ids, TwoTierCache.ValueCodec codec) {
+    }
 
     private final TwoTierCache cache;
     private final ObjectMapper mapper;

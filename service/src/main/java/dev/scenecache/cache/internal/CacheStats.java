@@ -1,24 +1,28 @@
 package dev.scenecache.cache.internal;
 
-import dev.scenecache.cache.CacheNames;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.scenecache.cache.CacheNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 /**
  * Counters of every cache, and their Micrometer meters.
  *
- * <p>The counters only grow, as Prometheus counters must: the meters read them directly. A reset
+ * <p>
+ * The counters only grow, as Prometheus counters must: the meters read them directly. A reset
  * ({@code POST /admin/cache/stats/reset}) takes a baseline instead, and {@link #sinceReset} answers
  * the difference, so the admin figures start again from zero while the metrics stay monotonic.
  *
- * <p>Meters follow Micrometer's cache conventions ({@code cache.gets{cache,result}}, {@code cache.puts},
+ * <p>
+ * Meters follow Micrometer's cache conventions ({@code cache.gets{cache,result}}, {@code cache.puts},
  * {@code cache.evictions}) with a {@code tier} tag on gets: {@code l1} or {@code l2} for hits,
  * {@code none} for misses.
  */

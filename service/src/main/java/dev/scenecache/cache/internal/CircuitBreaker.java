@@ -10,13 +10,18 @@ import java.util.function.LongSupplier;
  * Open: calls fail fast for {@code openNanos}, then one probe is let through (half-open); its success
  * closes the circuit, its failure opens it again.
  *
- * <p>Hand-written rather than SmallRye Fault Tolerance's {@code @CircuitBreaker}: that one guards one
+ * <p>
+ * Hand-written rather than SmallRye Fault Tolerance's {@code @CircuitBreaker}: that one guards one
  * annotated method, while every Redis command of the cache must share one state, which health,
  * metrics and the stats endpoint read.
  */
 public final class CircuitBreaker {
 
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int threshold;
     private final long openNanos;

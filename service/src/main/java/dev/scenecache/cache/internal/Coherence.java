@@ -1,14 +1,5 @@
 package dev.scenecache.cache.internal;
 
-import dev.scenecache.cache.CacheConfig;
-import dev.scenecache.cache.CacheKey;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.redis.client.RedisOptions;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.redis.client.RedisOptions;
 
 /**
  * Keeps every instance's L1 and view of the cache generations coherent, and decides when each tier

@@ -1,7 +1,8 @@
 package dev.scenecache.cache.internal;
 
-import dev.scenecache.cache.JsonDocument;
 import java.nio.ByteBuffer;
+
+import dev.scenecache.cache.JsonDocument;
 
 /** A {@link JsonDocument} as its version (8 bytes) then its JSON bytes, as they are. */
 final class DocumentCodec implements TwoTierCache.ValueCodec {

@@ -31,9 +31,11 @@ public final class EntryCodec {
     /** The version of a deletion's tombstone: above every real version, within Lua's exact integers. */
     public static final long TOMBSTONE_VERSION = (1L << 53) - 1;
 
-    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration, long version) {}
+    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration, long version) {
+    }
 
-    private EntryCodec() {}
+    private EntryCodec() {
+    }
 
     public static byte[] encode(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration,
             long version, int compressAbove) {

@@ -1,9 +1,11 @@
 package dev.scenecache.cache.internal;
 
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
 import dev.scenecache.cache.CacheKey;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * The invalidation operations that travel on the invalidation channel and wait in the replay queue,

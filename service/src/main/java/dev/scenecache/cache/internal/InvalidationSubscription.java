@@ -1,5 +1,9 @@
 package dev.scenecache.cache.internal;
 
+import java.util.function.BooleanSupplier;
+
+import org.jboss.logging.Logger;
+
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
@@ -10,14 +14,13 @@ import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
-import java.util.function.BooleanSupplier;
-import org.jboss.logging.Logger;
 
 /**
  * This instance's subscription to the invalidation channel and its own acknowledgement channel, on a
  * connection of its own, and the heartbeat that fences L1.
  *
- * <p><b>Fencing.</b> Every {@code cache.coherence.heartbeat} the instance publishes a heartbeat on its
+ * <p>
+ * <b>Fencing.</b> Every {@code cache.coherence.heartbeat} the instance publishes a heartbeat on its
  * own acknowledgement channel; L1 may be used only while the last one was heard through this
  * subscription within {@code cache.coherence.fence-after}, which is shorter than the writers' ack
  * timeout. An instance that missed an invalidation (lost connection, partition, stalled Redis) has

@@ -1,25 +1,31 @@
 package dev.scenecache.cache.internal;
 
+import java.util.function.Predicate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.Predicate;
 
 /**
  * L1: decoded values in process (Caffeine), bounded by entries and by the bytes of their encoded form.
  *
- * <p>Entries enter only through {@link #putIfUnchanged}, which refuses a value read before the last
+ * <p>
+ * Entries enter only through {@link #putIfUnchanged}, which refuses a value read before the last
  * invalidation of its key that this instance applied: a reader that loaded the old value and an
  * invalidation that overtook it can never leave the old value here. The invalidations are counted per
  * stripe of keys (by hash), and group or whole-cache invalidations count in every stripe; a fill is
  * refused only when its own stripe moved, so a busy write stream on other keys does not keep hot
- * keys out of L1 (a single counter for all keys did, at a few hundred writes per second). Whether L1 may be used at all (caching on, the
+ * keys out of L1 (a single counter for all keys did, at a few hundred writes per second). Whether L1 may be used at all
+ * (caching on, the
  * invalidation subscription proven alive) is decided by {@link Coherence}.
  *
- * <p>It also holds the loads in flight (one per key, shared by concurrent readers). An invalidation
+ * <p>
+ * It also holds the loads in flight (one per key, shared by concurrent readers). An invalidation
  * detaches the key's load too: a reader that arrives after a write has been acknowledged must start
  * a load of its own, never join one that may have read the old value.
  */
@@ -30,14 +36,14 @@ public class L1Tier {
      * A cached value, or a not-found answer ({@code negative}) with its detail; {@code ttlNanos} shortens
      * its life below {@code cache.l1.ttl} when positive.
      */
-    public record Entry(Object value, boolean negative, String detail, int weight, long ttlNanos) {}
+    public record Entry(Object value, boolean negative, String detail, int weight, long ttlNanos) {
+    }
 
     private final Cache<CacheKey, Entry> cache;
-    private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int STRIPES = 4096; // a power of two
-    private final java.util.concurrent.atomic.AtomicLongArray invalidations =
-            new java.util.concurrent.atomic.AtomicLongArray(STRIPES);
+    private final java.util.concurrent.atomic.AtomicLongArray invalidations = new java.util.concurrent.atomic.AtomicLongArray(
+            STRIPES);
 
     public L1Tier(CacheConfig config, CacheStats stats) {
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
@@ -47,8 +53,9 @@ public class L1Tier {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(config.l1().maxWeightBytes())
                 .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
-                .expireAfter(Expiry.<CacheKey, Entry>writing((k, e) -> e.ttlNanos() > 0 && e.ttlNanos() < maxNanos
-                        ? java.time.Duration.ofNanos(e.ttlNanos()) : config.l1().ttl()))
+                .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> e.ttlNanos() > 0 && e.ttlNanos() < maxNanos
+                        ? java.time.Duration.ofNanos(e.ttlNanos())
+                        : config.l1().ttl()))
                 .removalListener((k, v, cause) -> {
                     if (cause.wasEvicted() && k != null) {
                         stats.of(k.cache()).evictions.increment();
@@ -84,7 +91,8 @@ public class L1Tier {
      * when it ends (or earlier, when the key is invalidated).
      */
     @SuppressWarnings("unchecked")
-    public <T> io.smallrye.mutiny.Uni<T> sharedLoad(CacheKey key, java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> start) {
+    public <T> io.smallrye.mutiny.Uni<T> sharedLoad(CacheKey key,
+            java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> start) {
         io.smallrye.mutiny.Uni<T> existing = (io.smallrye.mutiny.Uni<T>) loads.get(key);
         if (existing != null) {
             return existing;

@@ -1,14 +1,16 @@
 package dev.scenecache.cache.internal;
 
-import dev.scenecache.cache.CacheKey;
-import dev.scenecache.cache.CacheNames;
-import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+
 import org.jboss.logging.Logger;
+
+import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The invalidations that Redis could not take (down, circuit open, caching switched off), kept for

@@ -1,5 +1,12 @@
 package dev.scenecache.cache.internal;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
+
 import dev.scenecache.cache.CacheKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.smallrye.mutiny.Uni;
@@ -9,12 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
-import java.util.function.IntConsumer;
 
 /**
  * Coalesces the hit checks of L2 reads ({@code MGET entry group-generation}) that the requests of one
@@ -23,22 +24,23 @@ import java.util.function.IntConsumer;
  * loop picks up several requests per turn, so most of the per-command cost (system calls on both sides,
  * the client's pool and promise) is shared; with a single request in flight, the batch is that request.
  *
- * <p>Invariants:
+ * <p>
+ * Invariants:
  * <ul>
  * <li><b>Same answer as alone.</b> Reader {@code i} gets the values at {@code 2i} and {@code 2i + 1}; one
- *     {@code MGET} is atomic in Redis, so each pair is as consistent as in a command of its own.</li>
+ * {@code MGET} is atomic in Redis, so each pair is as consistent as in a command of its own.</li>
  * <li><b>No fresher write missed.</b> The batch is sent in the same turn of the loop as its reads
- *     started (or at once when full), after them: it sees every write acknowledged before any of them
- *     started.</li>
+ * started (or at once when full), after them: it sees every write acknowledged before any of them
+ * started.</li>
  * <li><b>No longer wait.</b> The batch's timeout is what is left of its earliest reader's timeout, so no
- *     reader waits for Redis longer than when alone; a failure or timeout fails every reader of the
- *     batch (each then goes to the source, as alone) and counts once against the circuit breaker.</li>
+ * reader waits for Redis longer than when alone; a failure or timeout fails every reader of the
+ * batch (each then goes to the source, as alone) and counts once against the circuit breaker.</li>
  * <li><b>Bounded.</b> At most {@value #MAX_READS} reads per batch; a full batch is sent at once.</li>
  * <li><b>Event loops only.</b> A batch lives in its event loop's thread and is only touched there; reads
- *     from other threads (workers, no Vert.x context) are sent alone.</li>
+ * from other threads (workers, no Vert.x context) are sent alone.</li>
  * <li><b>Not on Redis Cluster.</b> The keys of one batch may hash to several slots; the cluster client
- *     splits such an {@code MGET} and older versions of it did not keep the replies in order. The
- *     service sends every read alone there ({@code quarkus.redis.client-type=cluster}).</li>
+ * splits such an {@code MGET} and older versions of it did not keep the replies in order. The
+ * service sends every read alone there ({@code quarkus.redis.client-type=cluster}).</li>
  * </ul>
  * Hand-written: the reactive Redis client has no automatic batching (Lettuce's auto-batching is for its
  * own client; Vert.x flushes every command).
@@ -70,10 +72,10 @@ final class ReadBatcher {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
             if (!enabled || context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
-                return send.apply(pair(key), RedisTier.remaining(deadline)).map(r -> new Response[] {r.get(0), r.get(1)});
+                return send.apply(pair(key), RedisTier.remaining(deadline)).map(r -> new Response[] { r.get(0), r.get(1) });
             }
-            return Uni.createFrom().<Response[]>emitter(emitter ->
-                    batches.get().add(new Pending(key, deadline, CallerContext.current(), emitter), context));
+            return Uni.createFrom().<Response[]> emitter(
+                    emitter -> batches.get().add(new Pending(key, deadline, CallerContext.current(), emitter), context));
         });
     }
 
@@ -83,7 +85,7 @@ final class ReadBatcher {
 
     private record Pending(CacheKey key, long deadline, Executor caller, UniEmitter<? super Response[]> emitter) {
         void complete(Response entry, Response generation) {
-            caller.execute(() -> emitter.complete(new Response[] {entry, generation}));
+            caller.execute(() -> emitter.complete(new Response[] { entry, generation }));
         }
 
         void fail(Throwable failure) {

@@ -1,17 +1,20 @@
 package dev.scenecache.cache.internal;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
 import dev.scenecache.cache.CacheConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Applies {@code CACHE_MAX_MEMORY} and {@code CACHE_EVICTION_POLICY} to Redis at start with
@@ -41,18 +44,19 @@ public class RedisSettings {
     }
 
     private void set(String parameter, Optional<String> value) {
-        value.filter(v -> !v.isBlank()).ifPresent(v -> Uni.createFrom().deferred(() ->
-                        tier.send(Request.cmd(Command.CONFIG).arg("SET").arg(parameter).arg(v)))
-                .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .subscribe().with(
-                        ok -> LOG.infof("Redis %s set to [%s]", parameter, v),
-                        failure -> {
-                            String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
-                            synchronized (problems) {
-                                problems.add(problem);
-                            }
-                            LOG.warn(problem);
-                        }));
+        value.filter(v -> !v.isBlank())
+                .ifPresent(v -> Uni.createFrom()
+                        .deferred(() -> tier.send(Request.cmd(Command.CONFIG).arg("SET").arg(parameter).arg(v)))
+                        .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                        .subscribe().with(
+                                ok -> LOG.infof("Redis %s set to [%s]", parameter, v),
+                                failure -> {
+                                    String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
+                                    synchronized (problems) {
+                                        problems.add(problem);
+                                    }
+                                    LOG.warn(problem);
+                                }));
     }
 
     /** What could not be applied, for the stats and health reasons. */

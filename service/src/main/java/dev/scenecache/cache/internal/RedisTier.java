@@ -1,5 +1,20 @@
 package dev.scenecache.cache.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -11,18 +26,6 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * L2: every Redis command of the cache, each with a timeout and behind one {@link CircuitBreaker}.
@@ -133,7 +136,8 @@ public class RedisTier {
     /**
      * The entry when it is current, else the group generation with the fill lease taken.
      *
-     * <p>A hit, the common case, costs one plain {@code MGET} of the entry and its group generation (one
+     * <p>
+     * A hit, the common case, costs one plain {@code MGET} of the entry and its group generation (one
      * atomic command, so the pair is as consistent as inside a script), checked here exactly as
      * {@code read.lua} checks it ({@link EntryCodec#isCurrent}); the pairs of the reads an event loop
      * starts in one turn share one {@code MGET} ({@link ReadBatcher}). Anything else (missing, stale, a

@@ -1,5 +1,12 @@
 package dev.scenecache.cache.internal;
 
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheHeaders;
 import dev.scenecache.cache.CacheKey;
@@ -9,10 +16,6 @@ import dev.scenecache.common.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * The read path: L1, then Redis, then the source, with one load per key and instance at a time.
@@ -31,7 +34,8 @@ public class TwoTierCache {
     private static final Logger LOG = Logger.getLogger(TwoTierCache.class);
 
     /** How a cache stores its values: the codec, the TTL, and whether a 404 is cached. */
-    public record Spec(String cache, ValueCodec codec, long ttlMillis, boolean negative) {}
+    public record Spec(String cache, ValueCodec codec, long ttlMillis, boolean negative) {
+    }
 
     /** Turns a cached method's values into entry payloads and back; null from decode means a miss. */
     public interface ValueCodec {
@@ -45,7 +49,8 @@ public class TwoTierCache {
         }
     }
 
-    private record Result(Object value, ProblemException notFound, CacheOutcome outcome) {}
+    private record Result(Object value, ProblemException notFound, CacheOutcome outcome) {
+    }
 
     private final L1Tier l1;
     private final RedisTier l2;

@@ -2,13 +2,15 @@ package dev.scenecache.cache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scenecache.cache.CacheConfig;
-import dev.scenecache.cache.CacheKey;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.CacheKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** L1's guard against fills that an invalidation overtook, without Quarkus. */
 class L1TierTest {
@@ -95,9 +97,9 @@ class L1TierTest {
     private static CacheConfig config() {
         Map<String, Object> l1 = Map.of("enabled", true, "maxEntries", 100L, "maxWeightBytes", 1_000_000L,
                 "ttl", Duration.ofMinutes(10));
-        Object l1Config = Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] {CacheConfig.L1.class},
+        Object l1Config = Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.L1.class },
                 (proxy, method, args) -> l1.get(method.getName()));
-        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] {CacheConfig.class},
+        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.class },
                 (proxy, method, args) -> method.getName().equals("l1") ? l1Config : null);
     }
 }
