@@ -106,7 +106,7 @@ public final class PostgresServer {
         return postgres.getPostgresDatabase().getConnection();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -133,6 +133,7 @@ final class InvalidationSubscription {
         stopped = true;
         disconnect();
         client.close();
+        LOG.infof("Cache invalidation subscription [%s] closed", instanceId);
     }
 
     private void onConnectionLost(Throwable failure) {

@@ -1,0 +1,166 @@
+package dev.scenecache.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * The packaged service as a child process, the way a user runs it, with the environment variables of
+ * a deployment, pointed at the tests' PostgreSQL and Redis. Which artifact is set by the system
+ * property {@code scenecache.it.artifact}:
+ * <ul>
+ * <li>{@code jar} (the default): {@code java -jar target/quarkus-app/quarkus-run.jar};
+ * <li>{@code native}: the native executable {@code target/*-runner};
+ * <li>{@code image:<name>}: a container image, run by podman with {@code --network host}, so that it
+ * reaches the servers on loopback as the jar does; {@code SIGTERM} reaches the service through
+ * {@code podman stop}.
+ * </ul>
+ * Its output goes to a log file under {@code target/}.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    /** The podman container's name, for an image; else null. */
+    private final String containerName;
+
+    private ServiceProcess(Process process, int port, Path log, String containerName) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.containerName = containerName;
+    }
+
+    /** The artifact under test: {@code jar}, {@code native} or {@code image:<name>}. */
+    public static String artifact() {
+        return System.getProperty("scenecache.it.artifact", "jar");
+    }
+
+    /** Starts the artifact with the test servers' addresses plus {@code env}, and waits until it is ready. */
+    public static ServiceProcess start(String name, Map<String, String> env) throws IOException {
+        return start(name, env, artifact());
+    }
+
+    /** Starts the packaged jar (whatever the artifact under test): for what only the JVM does. */
+    public static ServiceProcess startJar(String name, Map<String, String> env) throws IOException {
+        return start(name, env, "jar");
+    }
+
+    private static ServiceProcess start(String name, Map<String, String> env, String artifact) throws IOException {
+        int port = PostgresServer.freePort();
+        Map<String, String> all = new HashMap<>();
+        all.put("PG_URL", TestServers.postgres().url());
+        all.put("PG_USER", TestServers.postgres().user());
+        all.put("PG_PASSWORD", "unused");
+        all.put("REDIS_URL", TestServers.redis().url());
+        all.put("PORT", Integer.toString(port));
+        all.put("ADMIN_TOKEN", "test-admin-token");
+        all.putAll(env);
+        List<String> command = command(artifact, name + "-" + port, all);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("PG_") || k.startsWith("REDIS_") || k.startsWith("AI_"));
+        builder.environment().putAll(all);
+        Path log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
+        builder.redirectOutput(log.toFile());
+        ServiceProcess service = new ServiceProcess(builder.start(), port, log,
+                artifact.startsWith("image:") ? name + "-" + port : null);
+        service.awaitReady();
+        return service;
+    }
+
+    private static List<String> command(String artifact, String containerName, Map<String, String> env) {
+        if (artifact.equals("jar")) {
+            Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+            require(jar, "run the integration tests with verify");
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                    jar.toString());
+        }
+        if (artifact.equals("native")) {
+            Path runner = Path.of(System.getProperty("native.image.path", "target/scenecache-1.0.0-SNAPSHOT-runner"))
+                    .toAbsolutePath();
+            require(runner, "build it with ./mvnw verify -Dnative (GRAALVM_HOME set)");
+            return List.of(runner.toString());
+        }
+        if (artifact.startsWith("image:")) {
+            // --init: a PID 1 that forwards SIGTERM, as a container runtime on Kubernetes does.
+            List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--init", "--name", containerName,
+                    "--network", "host", "--stop-timeout", "30"));
+            env.keySet().forEach(k -> command.addAll(List.of("--env", k))); // values come from this process' environment
+            command.add(artifact.substring("image:".length()));
+            return command;
+        }
+        throw new IllegalArgumentException("scenecache.it.artifact: jar, native or image:<name>, not " + artifact);
+    }
+
+    private static void require(Path file, String hint) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no " + file + ": " + hint);
+        }
+    }
+
+    /** Sends SIGTERM to the service (through podman for a container). */
+    public void terminate() throws IOException, InterruptedException {
+        if (containerName != null) {
+            new ProcessBuilder("podman", "kill", "--signal", "TERM", containerName).inheritIO().start().waitFor();
+        } else {
+            process.destroy();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void awaitReady() {
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        if (containerName != null && process.isAlive()) {
+            new ProcessBuilder("podman", "rm", "--force", "--time", "0", containerName).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
