@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * L1: decoded values in process (Caffeine), bounded by entries and by the bytes of their encoded form.
@@ -30,6 +31,10 @@ import dev.scenecache.cache.CacheKey;
  * a load of its own, never join one that may have read the old value.
  */
 @ApplicationScoped
+// Caffeine instantiates the cache and node classes generated for this builder's options by reflection; a
+// native image must keep them (the JVM finds them anyway). Other options name other classes.
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSLMWA",
+        "com.github.benmanes.caffeine.cache.PSWMW" })
 public class L1Tier {
 
     /**

@@ -19,6 +19,24 @@ class L1TierTest {
     private final CacheKey key = new CacheKey("scene", "p:1", "a");
 
     @Test
+    void shouldRegisterForANativeImageTheClassesCaffeineGeneratesForThisCache() throws Exception {
+        // Caffeine picks a generated cache class and node class by the builder's options and creates them
+        // by reflection; a native image keeps only registered ones. Changing the options changes the classes.
+        java.lang.reflect.Field field = L1Tier.class.getDeclaredField("cache");
+        field.setAccessible(true);
+        Object manual = field.get(l1);
+        java.lang.reflect.Field inner = manual.getClass().getDeclaredField("cache");
+        inner.setAccessible(true);
+        Object local = inner.get(manual);
+        java.lang.reflect.Field nodes = Class.forName("com.github.benmanes.caffeine.cache.BoundedLocalCache")
+                .getDeclaredField("nodeFactory");
+        nodes.setAccessible(true);
+        String[] registered = L1Tier.class.getAnnotation(io.quarkus.runtime.annotations.RegisterForReflection.class)
+                .classNames();
+        assertThat(registered).containsExactlyInAnyOrder(local.getClass().getName(), nodes.get(local).getClass().getName());
+    }
+
+    @Test
     void shouldRefuseAFillWhenItsKeyWasInvalidatedDuringTheLoad() {
         long stamp = l1.stamp(key);
         l1.invalidate(key); // the write overtook the load
