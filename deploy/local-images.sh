@@ -67,7 +67,25 @@ build_base() { # name, packages
   fi
 }
 build_base scenecache-base-jvm:17 "openjdk-17-jre-headless curl ca-certificates"
-build_base scenecache-base-native:bookworm "zlib1g curl ca-certificates"
+# The native base is as small as it can be: FROM scratch with only what the executable, swc's library
+# (extracted to /tmp at the first compile) and the HEALTHCHECK's curl load.
+if ! $sudo_cmd podman image exists localhost/scenecache-base-native:bookworm; then
+  say "base image scenecache-base-native:bookworm"
+  $sudo_cmd podman build --format docker -t localhost/scenecache-base-native:bookworm -f - . >/dev/null <<'NATIVE'
+FROM localhost/debian:bookworm AS libs
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates zlib1g >/dev/null \
+ && mkdir -p /out/tmp /out/work /out/etc && chmod 1777 /out/tmp \
+ && for f in /usr/bin/curl $(ldd /usr/bin/curl | awk '/=>/ {print $3}') /lib64/ld-linux-x86-64.so.2 \
+      /lib/x86_64-linux-gnu/libz.so.1 /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libm.so.6 \
+      /lib/x86_64-linux-gnu/libpthread.so.0 /lib/x86_64-linux-gnu/libdl.so.2 /lib/x86_64-linux-gnu/libc.so.6; do \
+      cp --parents -L "$f" /out; done \
+ && cp -a --parents /etc/ssl/certs /usr/share/ca-certificates /out \
+ && printf 'root:x:0:0::/root:/sbin/nologin\napp:x:1001:0::/work:/sbin/nologin\n' > /out/etc/passwd \
+ && printf 'root:x:0:\n' > /out/etc/group && printf 'hosts: files dns\n' > /out/etc/nsswitch.conf
+FROM scratch
+COPY --from=libs /out/ /
+NATIVE
+fi
 
 [ "${1:-}" = "--skip-build" ] && exit 0
 

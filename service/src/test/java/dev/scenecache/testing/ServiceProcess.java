@@ -62,6 +62,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static ServiceProcess start(String name, Map<String, String> env, String artifact) throws IOException {
+        return start(name, env, artifact, Path.of("target"));
+    }
+
+    /**
+     * Starts {@code artifact} ({@code jar}, {@code native} or {@code image:<name>}) built in the service's
+     * {@code target} folder, and waits until it is ready.
+     */
+    public static ServiceProcess start(String name, Map<String, String> env, String artifact, Path target)
+            throws IOException {
         int port = PostgresServer.freePort();
         Map<String, String> all = new HashMap<>();
         all.put("PG_URL", TestServers.postgres().url());
@@ -71,11 +80,12 @@ public final class ServiceProcess implements AutoCloseable {
         all.put("PORT", Integer.toString(port));
         all.put("ADMIN_TOKEN", "test-admin-token");
         all.putAll(env);
-        List<String> command = command(artifact, name + "-" + port, all);
+        List<String> command = command(artifact, name + "-" + port, all, target);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG_") || k.startsWith("REDIS_") || k.startsWith("AI_"));
         builder.environment().putAll(all);
         Path log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
         builder.redirectOutput(log.toFile());
         ServiceProcess service = new ServiceProcess(builder.start(), port, log,
                 artifact.startsWith("image:") ? name + "-" + port : null);
@@ -83,16 +93,17 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    private static List<String> command(String artifact, String containerName, Map<String, String> env) {
+    private static List<String> command(String artifact, String containerName, Map<String, String> env, Path target)
+            throws IOException {
         if (artifact.equals("jar")) {
-            Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+            Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar").toAbsolutePath();
             require(jar, "run the integration tests with verify");
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
                     jar.toString());
         }
         if (artifact.equals("native")) {
-            Path runner = Path.of(System.getProperty("native.image.path", "target/scenecache-1.0.0-SNAPSHOT-runner"))
-                    .toAbsolutePath();
+            Path runner = Path.of(System.getProperty("native.image.path", target.resolve("scenecache-1.0.0-SNAPSHOT-runner")
+                    .toString())).toAbsolutePath();
             require(runner, "build it with ./mvnw verify -Dnative (GRAALVM_HOME set)");
             return List.of(runner.toString());
         }
@@ -111,6 +122,31 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("no " + file + ": " + hint);
         }
+    }
+
+    /**
+     * The host's process id of the service itself: the child process, or for a container the process
+     * that podman's init runs (for its resident memory).
+     */
+    public long servicePid() throws IOException, InterruptedException {
+        if (containerName == null) {
+            return process.pid();
+        }
+        Process inspect = new ProcessBuilder("podman", "inspect", "--format", "{{.State.Pid}}", containerName).start();
+        long init = Long.parseLong(new String(inspect.getInputStream().readAllBytes()).trim());
+        inspect.waitFor();
+        // --init: the service is the init's child (the deepest descendant, to be sure).
+        return ProcessHandle.of(init).flatMap(h -> h.descendants().reduce((a, b) -> b)).map(ProcessHandle::pid).orElse(init);
+    }
+
+    /** Resident memory of the service, in bytes (VmRSS). */
+    public long residentBytes() throws IOException, InterruptedException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(servicePid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for the service");
     }
 
     /** Sends SIGTERM to the service (through podman for a container). */
@@ -139,17 +175,18 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
+                    }
+                    try {
+                        return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
     }
 
     @Override
