@@ -105,12 +105,20 @@ public final class ServiceProcess implements AutoCloseable {
             Path runner = Path.of(System.getProperty("native.image.path", target.resolve("scenecache-1.0.0-SNAPSHOT-runner")
                     .toString())).toAbsolutePath();
             require(runner, "build it with ./mvnw verify -Dnative (GRAALVM_HOME set)");
-            return List.of(runner.toString());
+            List<String> command = new ArrayList<>(List.of(runner.toString()));
+            // Run-time options of the executable (e.g. -Xmn...), for the deployment benchmark.
+            String options = System.getProperty("scenecache.native.options", "");
+            if (!options.isBlank()) {
+                command.addAll(List.of(options.trim().split("\\s+")));
+            }
+            return command;
         }
         if (artifact.startsWith("image:")) {
             // --init: a PID 1 that forwards SIGTERM, as a container runtime on Kubernetes does.
             List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--init", "--name", containerName,
-                    "--network", "host", "--stop-timeout", "30"));
+                    "--network", "host", "--stop-timeout", "30",
+                    // The Deployment's memory limit: the JVM sizes its heap from it, as on Kubernetes.
+                    "--memory", "512m"));
             env.keySet().forEach(k -> command.addAll(List.of("--env", k))); // values come from this process' environment
             command.add(artifact.substring("image:".length()));
             return command;
