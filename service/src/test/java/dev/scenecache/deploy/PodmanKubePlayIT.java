@@ -64,6 +64,8 @@ class PodmanKubePlayIT {
             podman(List.of("kube", "play", "--configmap", config.toString(), pods.toString()), false);
             awaitReady(portA);
             awaitReady(portB);
+            // The image's probe works inside it: podman turns the liveness probe into a healthcheck (curl).
+            podman(List.of("healthcheck", "run", "scenecache-a-scenecache"), false);
 
             String project = id(send(portA, "POST", "/projects", "{\"name\": \"Played\", \"type\": \"marketing\"}", 201));
             String path = "/projects/" + project + "/scenes/" + id(send(portA, "POST", "/projects/" + project + "/scenes",
