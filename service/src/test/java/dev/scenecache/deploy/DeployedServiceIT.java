@@ -7,13 +7,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.scenecache.testing.Http;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
@@ -96,20 +95,10 @@ class DeployedServiceIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path)).timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-        return response;
+        return Http.send(service.port(), method, path, json, expected);
     }
 
     private static String id(HttpResponse<String> response) {
-        Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
-        assertThat(id.find()).as(response.body()).isTrue();
-        return id.group(1);
+        return Http.id(response);
     }
 }

@@ -26,6 +26,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.scenecache.testing.AiStub;
+import dev.scenecache.testing.Http;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
@@ -166,13 +167,7 @@ class GracefulShutdownIT {
     }
 
     private static String create(ServiceProcess service, String path, String json) throws Exception {
-        HttpResponse<String> created = HTTP
-                .send(HttpRequest.newBuilder(service.uri(path)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
-        assertThat(id.find()).as(created.body()).isTrue();
-        return id.group(1);
+        return Http.id(Http.send(service.port(), "POST", path, json, 201));
     }
 
     private static void pause(long millis) {

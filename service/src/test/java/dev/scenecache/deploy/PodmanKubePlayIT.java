@@ -14,12 +14,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.scenecache.testing.Http;
 import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.Root;
 import dev.scenecache.testing.TestServers;
@@ -107,21 +106,10 @@ class PodmanKubePlayIT {
     }
 
     private static HttpResponse<String> send(int port, String method, String path, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-        return response;
+        return Http.send(port, method, path, json, expected);
     }
 
     private static String id(HttpResponse<String> response) {
-        Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
-        assertThat(id.find()).as(response.body()).isTrue();
-        return id.group(1);
+        return Http.id(response);
     }
 }
