@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scenecache.component.SwcCompiler;
 import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.RedisTestServer;
+import dev.scenecache.testing.ServiceProcess;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -104,7 +105,7 @@ public final class ComponentBenchmark {
         env.put("PG_USER", pg.user());
         env.put("PG_PASSWORD", "bench");
         env.put("REDIS_URL", redisServer.url());
-        try (SceneReadBenchmark.Service service = SceneReadBenchmark.Service.start(jar, env, dir.resolve("components.log"))) {
+        try (ServiceProcess service = SceneReadBenchmark.startService(jar, env, dir.resolve("components.log"))) {
             URI build = service.uri("/components/build");
             String typical = sizes.get("typical (8 KiB)");
             String cachedBody = JSON.writeValueAsString(Map.of("tsxCode", typical));

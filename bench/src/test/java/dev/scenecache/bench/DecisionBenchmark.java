@@ -40,6 +40,7 @@ import dev.scenecache.ai.ProjectContext;
 import dev.scenecache.testing.AiStub;
 import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.RedisTestServer;
+import dev.scenecache.testing.ServiceProcess;
 
 /**
  * The decision benchmark (issue 4): {@code ./mvnw -Pbench-decisions}.
@@ -104,7 +105,7 @@ public final class DecisionBenchmark {
                         "AI_BASE_URL", "http://127.0.0.1:" + ai.port() + "/v1", "AI_API_KEY", "bench-key",
                         "AI_MODEL", "bench-model", "CACHE_ENABLED", Boolean.toString(variant.equals("cached"))));
                 ai.resetRequests();
-                try (SceneReadBenchmark.Service service = SceneReadBenchmark.Service.start(jar, env,
+                try (ServiceProcess service = SceneReadBenchmark.startService(jar, env,
                         dir.resolve("decisions-" + variant + ".log"))) {
                     long start = System.nanoTime();
                     runs.put(variant, replay(service, trace));
@@ -163,7 +164,7 @@ public final class DecisionBenchmark {
     }
 
     /** Each project's steps in order, the projects at once; the results in trace order. */
-    private static List<Seen> replay(SceneReadBenchmark.Service service, Map<Integer, List<Step>> trace) throws Exception {
+    private static List<Seen> replay(ServiceProcess service, Map<Integer, List<Step>> trace) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(trace.size());
         Map<Integer, CompletableFuture<List<Seen>>> byProject = new HashMap<>();
         for (Map.Entry<Integer, List<Step>> e : trace.entrySet()) {
@@ -183,7 +184,7 @@ public final class DecisionBenchmark {
         return all;
     }
 
-    private static List<Seen> replayProject(SceneReadBenchmark.Service service, List<Step> steps) throws Exception {
+    private static List<Seen> replayProject(ServiceProcess service, List<Step> steps) throws Exception {
         String project = JSON.readTree(send(service, "POST", "/projects", "{\"name\": \"p\", \"type\": \"marketing\"}"))
                 .path("id").asText();
         List<String> scenes = new ArrayList<>();
@@ -219,7 +220,7 @@ public final class DecisionBenchmark {
         return seen;
     }
 
-    private static Seen decide(SceneReadBenchmark.Service service, String project, String body) {
+    private static Seen decide(ServiceProcess service, String project, String body) {
         try {
             long start = System.nanoTime();
             HttpResponse<String> r = HTTP.send(request(service, "POST", "/projects/" + project + "/decisions", body),
@@ -245,13 +246,13 @@ public final class DecisionBenchmark {
         return "/projects/" + project + "/scenes/" + scenes.get(Math.floorMod(index, scenes.size()));
     }
 
-    private static HttpRequest request(SceneReadBenchmark.Service service, String method, String path, String body) {
+    private static HttpRequest request(ServiceProcess service, String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(service.uri(path)).header("Content-Type", "application/json");
         return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
 
-    private static String send(SceneReadBenchmark.Service service, String method, String path, String body) throws Exception {
+    private static String send(ServiceProcess service, String method, String path, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(request(service, method, path, body), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());

@@ -1,17 +1,13 @@
 package dev.scenecache.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,14 +29,17 @@ import dev.scenecache.testing.ServiceProcess;
  */
 public final class DeploymentBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
 
-    record Form(String name, String artifact) {
+    record Form(String name, String artifact, long imageBytes) {
     }
 
-    record Figures(List<Double> readyMillis, List<Double> startedMillis, long idleRss, long loadedRss, List<Double> throughput,
-            long imageBytes) {
+    /** What the rounds measured of one form (one value per round). */
+    record Figures(List<Double> readyMillis, List<Double> startedMillis, List<Double> idleRss, List<Double> loadedRss,
+            List<Double> throughput) {
+        Figures() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,65 +48,61 @@ public final class DeploymentBenchmark {
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "20"));
         double warmup = Double.parseDouble(System.getProperty("bench.warmup", "30"));
         int rounds = Integer.getInteger("bench.rounds", 3);
-        String wanted = System.getProperty("bench.forms", "jar,native,image-jvm,image-native");
+        Set<String> wanted = Set.of(System.getProperty("bench.forms", "jar,native,image-jvm,image-native").split(","));
         List<Form> forms = new ArrayList<>();
         if (wanted.contains("jar")) {
-            forms.add(new Form("JVM jar", "jar"));
+            forms.add(new Form("JVM jar", "jar", 0));
         }
-        if (wanted.contains("native") && Files.isRegularFile(serviceTarget.resolve("scenecache-" + version + "-runner"))) {
-            System.setProperty("native.image.path", serviceTarget.resolve("scenecache-" + version + "-runner").toString());
-            forms.add(new Form("native", "native"));
+        if (wanted.contains("native")) {
+            try {
+                ServiceProcess.runner(serviceTarget);
+                forms.add(new Form("native", "native", 0));
+            } catch (IllegalStateException e) {
+                say("no native executable: " + e.getMessage());
+            }
         }
         for (String kind : List.of("jvm", "native")) {
             String image = "localhost/scenecache-" + kind + ":" + version;
-            if (wanted.contains("image-" + kind) && imageBytes(image) > 0) {
-                forms.add(new Form("container " + kind, "image:" + image));
+            long bytes = wanted.contains("image-" + kind) ? imageBytes(image) : 0;
+            if (bytes > 0) {
+                forms.add(new Form("container " + kind, "image:" + image, bytes));
             }
         }
         Path dir = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(dir);
 
-        // The data: 20 projects of 50 scenes, written once through the jar.
+        // The data: 20 projects of 50 scenes (the read benchmark's scenes), written once through the jar.
         List<LoadGenerator.Target> targets;
         try (ServiceProcess seeder = ServiceProcess.start("deploy-seed", Map.of(), "jar", serviceTarget)) {
-            targets = seed(seeder.port(), 20, 50);
+            targets = SceneReadBenchmark.seed(seeder.port(), 20, 50);
         }
         say(targets.size() + " scenes");
 
-        Map<String, Figures> results = new LinkedHashMap<>();
-        for (Form form : forms) {
-            results.put(form.name(), new Figures(new ArrayList<>(), new ArrayList<>(), 0, 0, new ArrayList<>(),
-                    form.artifact().startsWith("image:") ? imageBytes(form.artifact().substring(6)) : 0));
-        }
+        Map<Form, Figures> results = new LinkedHashMap<>();
+        forms.forEach(form -> results.put(form, new Figures()));
         for (int round = 1; round <= rounds; round++) {
             for (Form form : forms) {
-                Figures f = results.get(form.name());
+                Figures f = results.get(form);
                 long start = System.nanoTime();
                 try (ServiceProcess service = ServiceProcess.start("deploy-" + form.artifact().replaceAll("[^a-z]+", "-"),
-                        Map.of(),
-                        form.artifact(), serviceTarget)) {
+                        Map.of(), form.artifact(), serviceTarget)) {
                     double ready = (System.nanoTime() - start) / 1e6;
-                    f.readyMillis().add(ready);
                     Matcher started = STARTED.matcher(service.log());
-                    f.startedMillis().add(started.find() ? Double.parseDouble(started.group(1)) * 1000 : Double.NaN);
+                    double quarkus = started.find() ? Double.parseDouble(started.group(1)) * 1000 : Double.NaN;
                     Thread.sleep(3000);
                     long idle = service.residentBytes();
                     try (LoadGenerator load = new LoadGenerator(service.port(), 32, targets, 0.99, 0, null)) {
                         load.sweep(16);
                         load.closedLoop(form.name() + " warm-up", 32, warmup);
                         LoadGenerator.Result r = load.closedLoop(form.name(), 32, seconds);
-                        f.throughput().add(r.throughput());
                         long loaded = service.residentBytes();
-                        if (round == 1) {
-                            results.put(form.name(),
-                                    new Figures(f.readyMillis(), f.startedMillis(), idle, loaded, f.throughput(),
-                                            f.imageBytes()));
-                        }
-                        say(String.format(Locale.ROOT,
-                                "%s round %d: ready %.0f ms (Quarkus: %s), RSS idle %d MB, loaded %d MB, "
-                                        + "%.0f req/s, errors %d, hit %.1f%%",
-                                form.name(), round, ready, f.startedMillis()
-                                        .get(f.startedMillis().size() - 1),
+                        f.readyMillis().add(ready);
+                        f.startedMillis().add(quarkus);
+                        f.idleRss().add((double) (idle >> 20));
+                        f.loadedRss().add((double) (loaded >> 20));
+                        f.throughput().add(r.throughput());
+                        say(String.format(Locale.ROOT, "%s round %d: ready %.0f ms (Quarkus: %.0f ms), RSS idle %d MB, "
+                                + "loaded %d MB, %.0f req/s, errors %d, hit %.1f%%", form.name(), round, ready, quarkus,
                                 idle >> 20, loaded >> 20, r.throughput(), r.errors(), r.hitRate()));
                     }
                 }
@@ -118,7 +113,7 @@ public final class DeploymentBenchmark {
         System.out.println(report);
     }
 
-    private static String report(Map<String, Figures> results, int rounds, double seconds) {
+    private static String report(Map<Form, Figures> results, int rounds, double seconds) {
         StringBuilder md = new StringBuilder("# Deployed forms side by side\n\n");
         md.append(String.format(Locale.ROOT,
                 "%d alternated rounds; cached scene reads, Zipf 0.99, 32 connections, %.0f s per round "
@@ -126,12 +121,14 @@ public final class DeploymentBenchmark {
                 rounds, seconds));
         md.append("| form | ready after start, ms | Quarkus \"started in\", ms | RSS idle, MB | RSS after load, MB | req/s | "
                 + "ratio to the JVM jar | image, MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double jar = results.containsKey("JVM jar") ? median(results.get("JVM jar").throughput()) : Double.NaN;
-        results.forEach((name,
-                f) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %d | %.0f | %.2f | %s |%n", name,
-                        median(f.readyMillis()), median(f.startedMillis()), f.idleRss() >> 20, f.loadedRss() >> 20,
+        double jar = results.entrySet().stream().filter(e -> e.getKey().artifact().equals("jar"))
+                .mapToDouble(e -> median(e.getValue().throughput())).findFirst().orElse(Double.NaN);
+        results.forEach((form,
+                f) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %s |%n",
+                        form.name(), median(f.readyMillis()), median(f.startedMillis()), median(f.idleRss()),
+                        median(f.loadedRss()),
                         median(f.throughput()), median(f.throughput()) / jar,
-                        f.imageBytes() > 0 ? Long.toString(f.imageBytes() >> 20) : "–")));
+                        form.imageBytes() > 0 ? Long.toString(form.imageBytes() >> 20) : "–")));
         return md.toString();
     }
 
@@ -145,40 +142,6 @@ public final class DeploymentBenchmark {
                 .start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         return p.waitFor() == 0 && out.matches("[0-9]+") ? Long.parseLong(out) : 0;
-    }
-
-    private static List<LoadGenerator.Target> seed(int port, int projects, int perProject) throws Exception {
-        List<LoadGenerator.Target> targets = new ArrayList<>();
-        Pattern id = Pattern.compile("\"id\":\"([^\"]+)\"");
-        for (int p = 0; p < projects; p++) {
-            String project = extract(id, post(port, "/projects", "{\"name\":\"Deploy " + p + "\",\"type\":\"marketing\"}"));
-            for (int s = 0; s < perProject; s++) {
-                String body = "{\"name\":\"Scene " + s + "\",\"type\":\"chart\",\"tsxCode\":"
-                        + "\"export default function S() { return <div style={{color: 'red'}}>Scene " + s + "</div>; }\","
-                        + "\"props\":{\"title\":\"T " + s + "\"}}";
-                targets.add(
-                        new LoadGenerator.Target(project, extract(id, post(port, "/projects/" + project + "/scenes", body))));
-            }
-        }
-        return targets;
-    }
-
-    private static String post(int port, String path, String json) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException(path + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String extract(Pattern pattern, String body) {
-        Matcher m = pattern.matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("no id in " + body);
-        }
-        return m.group(1);
     }
 
     private static void say(String line) {

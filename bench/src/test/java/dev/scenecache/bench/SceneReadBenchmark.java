@@ -1,7 +1,6 @@
 package dev.scenecache.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.scenecache.testing.LoadGenerator;
 import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.RedisTestServer;
+import dev.scenecache.testing.ServiceProcess;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -95,15 +94,15 @@ public final class SceneReadBenchmark {
             // Seed once, through the API.
             List<LoadGenerator.Target> targets;
             long jsonBytes;
-            try (Service service = Service.start(jar, base, dir.resolve("seed.log"))) {
+            try (ServiceProcess service = startService(jar, base, dir.resolve("seed.log"))) {
                 say("seeding " + projects * perProject + " scenes");
-                targets = seed(service.port, projects, perProject);
+                targets = seed(service.port(), projects, perProject);
                 jsonBytes = HTTP.send(HttpRequest.newBuilder(service.uri("/projects/" + targets.get(0).project()
                         + "/scenes/" + targets.get(0).scene())).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
                 // The load generator's own JIT warm-up, on the seeding service's reads: otherwise the first
                 // variant's cold start also measures a cold generator (270 µs of its CPU per request, not 30).
                 say("load generator warm-up: " + warmup + " s");
-                try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, WRITES, null)) {
+                try (LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, WRITES, null)) {
                     load.closedLoop("load generator warm-up", connections, warmup);
                 }
             }
@@ -137,8 +136,9 @@ public final class SceneReadBenchmark {
                 if (only.indexOf(variant.name().charAt(1)) < 0) {
                     continue;
                 }
-                try (Service service = startFresh(jar, base, variant, redis, probes, dir.resolve(variant.letter() + ".log"))) {
-                    try (LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99, variant.writes(),
+                try (ServiceProcess service = startFresh(jar, base, variant, redis, probes,
+                        dir.resolve(variant.letter() + ".log"))) {
+                    try (LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, variant.writes(),
                             variant.fixedPath()).withPrefix(variant.prefix())) {
                         boolean peer = !variant.prefix().isEmpty();
                         boolean caching = variant.caching();
@@ -175,7 +175,7 @@ public final class SceneReadBenchmark {
                         // scene once, compare with the empty cache.
                         send(redis, Request.cmd(Command.FLUSHALL));
                         long before = usedMemory(redis);
-                        try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null)) {
+                        try (LoadGenerator fill = new LoadGenerator(service.port(), 16, targets, 0.0, 0, null)) {
                             fill.sweep(16);
                         }
                         cachedScenes = countKeys(redis, "sc:{p:*}:scene:*");
@@ -195,9 +195,9 @@ public final class SceneReadBenchmark {
                     if (only.indexOf(variant.name().charAt(1)) < 0) {
                         continue;
                     }
-                    try (Service service = startFresh(jar, base, variant, redis, probes,
+                    try (ServiceProcess service = startFresh(jar, base, variant, redis, probes,
                             dir.resolve(variant.letter() + "-round" + round + ".log"));
-                            LoadGenerator load = new LoadGenerator(service.port, connections, targets, 0.99,
+                            LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99,
                                     variant.writes(), variant.fixedPath()).withPrefix(variant.prefix())) {
                         if (variant.caching()) {
                             steadyState(service, targets, variant);
@@ -278,23 +278,25 @@ public final class SceneReadBenchmark {
     }
 
     /** A new service for the variant, on an empty Redis and a vacuumed scene table. */
-    private static Service startFresh(Path jar, Map<String, String> base, Variant variant, Redis redis, Probes probes,
+    private static ServiceProcess startFresh(Path jar, Map<String, String> base, Variant variant, Redis redis, Probes probes,
             Path log) throws Exception {
         send(redis, Request.cmd(Command.FLUSHALL));
         probes.vacuum();
         Map<String, String> env = new HashMap<>(base);
         env.putAll(variant.env());
-        return Service.start(variant.benchApp() ? benchJar : jar, env, log);
+        return startService(variant.benchApp() ? benchJar : jar, env, log);
     }
 
     /** Every scene read once through the variant, 16 at a time. */
-    private static void steadyState(Service service, List<LoadGenerator.Target> targets, Variant variant) throws Exception {
-        try (LoadGenerator fill = new LoadGenerator(service.port, 16, targets, 0.0, 0, null).withPrefix(variant.prefix())) {
+    private static void steadyState(ServiceProcess service, List<LoadGenerator.Target> targets, Variant variant)
+            throws Exception {
+        try (LoadGenerator fill = new LoadGenerator(service.port(), 16, targets, 0.0, 0, null).withPrefix(variant.prefix())) {
             fill.sweep(16);
         }
     }
 
-    private static List<LoadGenerator.Target> seed(int port, int projects, int perProject) throws Exception {
+    /** {@code projects} projects of {@code perProject} scenes of about 1.5 KB, written through the API. */
+    static List<LoadGenerator.Target> seed(int port, int projects, int perProject) throws Exception {
         String tsx = sceneCode();
         List<LoadGenerator.Target> targets = new ArrayList<>();
         Pattern id = Pattern.compile("\"id\":\"([^\"]+)\"");
@@ -368,16 +370,16 @@ public final class SceneReadBenchmark {
     }
 
     /** Runs a phase between two readings of the servers' counters, prints and keeps its row. */
-    private static LoadGenerator.Result measure(List<Row> rows, Probes probes, Service service, boolean peer,
+    private static LoadGenerator.Result measure(List<Row> rows, Probes probes, ServiceProcess service, boolean peer,
             Phase phase) throws Exception {
         long loads = peer ? probes.peerLoads(service) : -1;
         long statements = probes.statements();
         Map<String, Long> commands = probes.redisCommands();
-        CpuSample cpu = CpuSample.take(service.process.pid());
+        CpuSample cpu = CpuSample.take(service.process().pid());
         HICCUPS.take(); // drops what came before the phase
         LoadGenerator.Result r = phase.run();
         org.HdrHistogram.Histogram stalls = HICCUPS.take();
-        CpuSample cpuAfter = CpuSample.take(service.process.pid());
+        CpuSample cpuAfter = CpuSample.take(service.process().pid());
         long requests = Math.max(1, r.requests());
         double db = statements < 0 ? -1 : (probes.statements() - statements) / (double) requests;
         Map<String, Long> after = probes.redisCommands();
@@ -474,13 +476,13 @@ public final class SceneReadBenchmark {
             }
         }
 
-        long peerLoads(Service service) throws Exception {
+        long peerLoads(ServiceProcess service) throws Exception {
             String body = HTTP.send(HttpRequest.newBuilder(service.uri("/bench/peers/loads")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             return infoField(body.replace("\"loads\":", "loads:"), "loads");
         }
 
-        long heapUsed(Service service) {
+        long heapUsed(ServiceProcess service) {
             try {
                 String metrics = HTTP.send(HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
@@ -668,53 +670,16 @@ public final class SceneReadBenchmark {
     }
 
     /** The packaged service as a child process on a free port. */
-    static final class Service implements AutoCloseable {
-        final Process process;
-        final int port;
-
-        private Service(Process process, int port) {
-            this.process = process;
-            this.port = port;
+    /**
+     * The service (or the benchmark app) from its jar, with {@code -Xmx512m} and {@code bench.service-jvm-args}
+     * (e.g. a JFR recording), on exactly {@code env}.
+     */
+    static ServiceProcess startService(Path jar, Map<String, String> env, Path log) throws Exception {
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        String jvmArgs = System.getProperty("bench.service-jvm-args", "");
+        if (!jvmArgs.isBlank()) {
+            options.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
-
-        static Service start(Path jar, Map<String, String> env, Path log) throws Exception {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m"));
-            String jvmArgs = System.getProperty("bench.service-jvm-args", "");
-            if (!jvmArgs.isBlank()) {
-                command.addAll(List.of(jvmArgs.trim().split("\\s+")));
-            }
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(env);
-            builder.environment().put("PORT", Integer.toString(port));
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            Service service = new Service(builder.start(), port);
-            try {
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(service.uri("/q/health/ready"))
-                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-            } catch (RuntimeException e) {
-                service.close();
-                throw new IllegalStateException("service did not become ready; see " + log, e);
-            }
-            return service;
-        }
-
-        URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + port + path);
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        return ServiceProcess.startJar(jar, options, env, log);
     }
 }

@@ -120,25 +120,20 @@ class KubernetesManifestsIT {
     /** Every document of the file, bound strictly to its kind's type and checked for what a cluster needs. */
     private static List<HasMetadata> load(Path file) throws IOException {
         List<HasMetadata> resources = new ArrayList<>();
-        try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
-            for (JsonNode document : YAML.readValues(parser, JsonNode.class).readAll()) {
-                if (document == null || document.isNull() || document.isEmpty()) {
-                    continue;
-                }
-                String kind = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
-                Class<? extends HasMetadata> type = KINDS.get(kind);
-                assertThat(type).as("%s: a kind this check knows: %s", file, kind).isNotNull();
-                HasMetadata resource = YAML.treeToValue(document, type);
-                List<String> unknown = new ArrayList<>();
-                unknownFields(resource, kind, unknown, new IdentityHashMap<>());
-                assertThat(unknown).as("%s: fields that %s does not have", file, kind).isEmpty();
-                assertThat(resource.getMetadata().getName()).as("%s: %s without a name", file, kind).isNotBlank();
-                PodSpec pod = podSpec(resource);
-                if (pod != null) {
-                    checkPod(file, resource, pod);
-                }
-                resources.add(resource);
+        for (JsonNode document : documents(file)) {
+            String kind = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
+            Class<? extends HasMetadata> type = KINDS.get(kind);
+            assertThat(type).as("%s: a kind this check knows: %s", file, kind).isNotNull();
+            HasMetadata resource = YAML.treeToValue(document, type);
+            List<String> unknown = new ArrayList<>();
+            unknownFields(resource, kind, unknown, new IdentityHashMap<>());
+            assertThat(unknown).as("%s: fields that %s does not have", file, kind).isEmpty();
+            assertThat(resource.getMetadata().getName()).as("%s: %s without a name", file, kind).isNotBlank();
+            PodSpec pod = podSpec(resource);
+            if (pod != null) {
+                checkPod(file, resource, pod);
             }
+            resources.add(resource);
         }
         return resources;
     }

@@ -197,15 +197,8 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     public Result closedLoop(String variant, int connections, double seconds) throws Exception {
-        long start = System.nanoTime();
-        Run run = new Run(start + (long) (seconds * 1e9));
-        vertx.runOnContext(v -> {
-            for (int i = 0; i < connections; i++) {
-                loop(run);
-            }
-        });
-        run.done.get((long) seconds + 60, TimeUnit.SECONDS);
-        return result(variant, "closed x" + connections, run, (System.nanoTime() - start) / 1e9);
+        return closedLoop(variant, connections, new Run(System.nanoTime() + (long) (seconds * 1e9)),
+                TimeUnit.SECONDS.toMillis((long) seconds + 60));
     }
 
     /**
@@ -213,14 +206,17 @@ public final class LoadGenerator implements AutoCloseable {
      * ({@code hangAfter} only guards against a service that stops answering).
      */
     public Result requests(String variant, int connections, long total, java.time.Duration hangAfter) throws Exception {
+        return closedLoop(variant, connections, new Run(Long.MAX_VALUE, total), hangAfter.toMillis());
+    }
+
+    private Result closedLoop(String variant, int connections, Run run, long waitMillis) throws Exception {
         long start = System.nanoTime();
-        Run run = new Run(Long.MAX_VALUE, total);
         vertx.runOnContext(v -> {
             for (int i = 0; i < connections; i++) {
                 loop(run);
             }
         });
-        run.done.get(hangAfter.toMillis(), TimeUnit.MILLISECONDS);
+        run.done.get(waitMillis, TimeUnit.MILLISECONDS);
         return result(variant, "closed x" + connections, run, (System.nanoTime() - start) / 1e9);
     }
 

@@ -24,8 +24,8 @@ import org.awaitility.Awaitility;
  * <li>{@code jar} (the default): {@code java -jar target/quarkus-app/quarkus-run.jar};
  * <li>{@code native}: the native executable {@code target/*-runner};
  * <li>{@code image:<name>}: a container image, run by podman with {@code --network host}, so that it
- * reaches the servers on loopback as the jar does; {@code SIGTERM} reaches the service through
- * {@code podman stop}.
+ * reaches the servers on loopback as the jar does; {@link #terminate()} sends {@code SIGTERM} through
+ * {@code podman kill}.
  * </ul>
  * Its output goes to a log file under {@code target/}.
  */
@@ -53,43 +53,61 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the artifact with the test servers' addresses plus {@code env}, and waits until it is ready. */
     public static ServiceProcess start(String name, Map<String, String> env) throws IOException {
-        return start(name, env, artifact());
-    }
-
-    /** Starts the packaged jar (whatever the artifact under test): for what only the JVM does. */
-    public static ServiceProcess startJar(String name, Map<String, String> env) throws IOException {
-        return start(name, env, "jar");
-    }
-
-    private static ServiceProcess start(String name, Map<String, String> env, String artifact) throws IOException {
-        return start(name, env, artifact, Path.of("target"));
+        return start(name, env, artifact(), Path.of("target"));
     }
 
     /**
      * Starts {@code artifact} ({@code jar}, {@code native} or {@code image:<name>}) built in the service's
-     * {@code target} folder, and waits until it is ready.
+     * {@code target} folder, with the test servers' addresses plus {@code env}, and waits until it is ready.
      */
     public static ServiceProcess start(String name, Map<String, String> env, String artifact, Path target)
             throws IOException {
-        int port = PostgresServer.freePort();
         Map<String, String> all = new HashMap<>();
         all.put("PG_URL", TestServers.postgres().url());
         all.put("PG_USER", TestServers.postgres().user());
         all.put("PG_PASSWORD", "unused");
         all.put("REDIS_URL", TestServers.redis().url());
-        all.put("PORT", Integer.toString(port));
         all.put("ADMIN_TOKEN", "test-admin-token");
         all.putAll(env);
-        List<String> command = command(artifact, name + "-" + port, all, target);
+        int port = PostgresServer.freePort();
+        String containerName = artifact.startsWith("image:") ? name + "-" + port : null;
+        List<String> command = command(artifact, containerName, all, target);
+        return launch(command, all, port, Path.of("target", name + "-" + port + ".log"), containerName);
+    }
+
+    /**
+     * Starts a packaged jar with {@code jvmOptions} and exactly {@code env} (plus {@code PORT}): for the
+     * benchmarks, which bring their own servers and settings.
+     */
+    public static ServiceProcess startJar(Path jar, List<String> jvmOptions, Map<String, String> env, Path log)
+            throws IOException {
+        require(jar, "package the service first");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        return launch(command, env, PostgresServer.freePort(), log, null);
+    }
+
+    private static ServiceProcess launch(List<String> command, Map<String, String> env, int port, Path log,
+            String containerName) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG_") || k.startsWith("REDIS_") || k.startsWith("AI_"));
-        builder.environment().putAll(all);
-        Path log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-        builder.redirectOutput(log.toFile());
-        ServiceProcess service = new ServiceProcess(builder.start(), port, log,
-                artifact.startsWith("image:") ? name + "-" + port : null);
-        service.awaitReady();
+        builder.environment().putAll(env);
+        builder.environment().put("PORT", Integer.toString(port));
+        Path absolute = log.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        builder.redirectOutput(absolute.toFile());
+        ServiceProcess service = new ServiceProcess(builder.start(), port, absolute, containerName);
+        try {
+            service.awaitReady();
+        } catch (RuntimeException e) {
+            try {
+                service.close(); // not ready: nothing left running
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
         return service;
     }
 
@@ -102,9 +120,7 @@ public final class ServiceProcess implements AutoCloseable {
                     jar.toString());
         }
         if (artifact.equals("native")) {
-            Path runner = Path.of(System.getProperty("native.image.path", target.resolve("scenecache-1.0.0-SNAPSHOT-runner")
-                    .toString())).toAbsolutePath();
-            require(runner, "build it with ./mvnw verify -Dnative (GRAALVM_HOME set)");
+            Path runner = runner(target);
             List<String> command = new ArrayList<>(List.of(runner.toString()));
             // Run-time options of the executable (e.g. -Xmn...), for the deployment benchmark.
             String options = System.getProperty("scenecache.native.options", "");
@@ -119,11 +135,29 @@ public final class ServiceProcess implements AutoCloseable {
                     "--network", "host", "--stop-timeout", "30",
                     // The Deployment's memory limit: the JVM sizes its heap from it, as on Kubernetes.
                     "--memory", "512m"));
-            env.keySet().forEach(k -> command.addAll(List.of("--env", k))); // values come from this process' environment
-            command.add(artifact.substring("image:".length()));
+            // PORT too: launch() puts it in this process' environment, where podman takes the values from.
+            env.keySet().forEach(k -> command.addAll(List.of("--env", k)));
+            command.addAll(List.of("--env", "PORT", artifact.substring("image:".length())));
             return command;
         }
         throw new IllegalArgumentException("scenecache.it.artifact: jar, native or image:<name>, not " + artifact);
+    }
+
+    /** The native executable: {@code native.image.path} (set by the build), else the one {@code *-runner} in {@code target}. */
+    public static Path runner(Path target) throws IOException {
+        String configured = System.getProperty("native.image.path");
+        if (configured != null && Files.isRegularFile(Path.of(configured))) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        try (var files = Files.list(target)) {
+            List<Path> runners = files.filter(f -> f.getFileName().toString().endsWith("-runner") && Files.isRegularFile(f))
+                    .toList();
+            if (runners.size() != 1) {
+                throw new IllegalStateException("no native executable in " + target.toAbsolutePath()
+                        + ": build it with ./mvnw verify -Dnative (GRAALVM_HOME set)");
+            }
+            return runners.get(0).toAbsolutePath();
+        }
     }
 
     private static void require(Path file, String hint) {
