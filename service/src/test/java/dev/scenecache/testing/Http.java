@@ -33,6 +33,17 @@ public final class Http {
         return response;
     }
 
+    /** {@code method path} with a bearer token (the admin API), no body; asserts the status. */
+    public static HttpResponse<String> sendAuthorized(int port, String method, String path, String token, int expected)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
+        return response;
+    }
+
     /** The first {@code id} of a JSON answer. */
     public static String id(HttpResponse<String> response) {
         Matcher id = ID.matcher(response.body());

@@ -40,7 +40,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     public record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
             long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency,
-            List<String> staleReads) {
+            List<String> staleReads, List<Instance> instances) {
 
         public double throughput() {
             return requests / seconds;
@@ -56,7 +56,16 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** What one instance of the service answered, when the load is spread over several. */
+    public record Instance(int port, long reads, long hits, long errors) {
+        public double hitRate() {
+            return reads == 0 ? 0 : 100.0 * hits / reads;
+        }
+    }
+
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    private final List<Integer> ports;
+    private final HttpClient[] clients;
     private final HttpClient client;
     private final List<Target> targets;
     private final Zipf zipf;
@@ -69,9 +78,23 @@ public final class LoadGenerator implements AutoCloseable {
     private long writeSeq;
 
     public LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
-        this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(true).setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        this(List.of(port), connections, targets, zipfS, writeShare, fixedPath);
+    }
+
+    /**
+     * Load spread over several instances of the service: each request goes to one of {@code ports} at
+     * random, and the stale check spans them (a write acknowledged by one, read on another).
+     */
+    public LoadGenerator(List<Integer> ports, int connections, List<Target> targets, double zipfS, double writeShare,
+            String fixedPath) {
+        this.ports = List.copyOf(ports);
+        this.clients = new HttpClient[ports.size()];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(ports.get(i)).setKeepAlive(true).setTcpNoDelay(true),
+                    new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        }
+        this.client = clients[0];
         this.targets = targets;
         this.zipf = new Zipf(targets.size(), zipfS, 7);
         this.writeShare = writeShare;
@@ -90,6 +113,9 @@ public final class LoadGenerator implements AutoCloseable {
         final Histogram writeLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         final Histogram readLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         long requests, errors, hits, l1Hits, misses, bypasses, stale;
+        final long[] instanceReads = new long[clients.length];
+        final long[] instanceHits = new long[clients.length];
+        final long[] instanceErrors = new long[clients.length];
         /** The first stale reads: what the cache answered, and the versions. */
         final List<String> staleReads = new java.util.ArrayList<>();
         /** A closed loop sends no new request from this time on (System.nanoTime())... */
@@ -135,17 +161,21 @@ public final class LoadGenerator implements AutoCloseable {
             long expected = lastAcked[index];
             long writeSeqFinal = seq;
             Buffer payload = body;
-            client.request(options)
+            int instance = clients.length == 1 ? 0 : random.nextInt(clients.length);
+            clients[instance].request(options)
                     .compose(req -> payload == null ? req.send() : req.send(payload))
                     .compose(resp -> resp.body().map(b -> {
                         if (resp.statusCode() != 200) {
                             errors++;
+                            instanceErrors[instance]++;
                         } else if (writeSeqFinal >= 0) {
                             lastAcked[index] = Math.max(lastAcked[index], version(b));
                         } else if (fixedPath == null) {
                             String xcache = resp.getHeader("X-Cache");
+                            instanceReads[instance]++;
                             if ("HIT".equals(xcache)) {
                                 hits++;
+                                instanceHits[instance]++;
                                 if ("L1".equals(resp.getHeader("X-Cache-Tier"))) {
                                     l1Hits++;
                                 }
@@ -157,8 +187,10 @@ public final class LoadGenerator implements AutoCloseable {
                             if (version(b) < expected) {
                                 stale++;
                                 if (staleReads.size() < 10) {
-                                    staleReads.add(target.scene() + ": X-Cache " + xcache + " " + resp.getHeader("X-Cache-Tier")
-                                            + ", version " + version(b) + " < acknowledged " + expected);
+                                    staleReads.add(
+                                            java.time.LocalTime.now() + " " + target.scene() + " on :" + ports.get(instance)
+                                                    + ": X-Cache " + xcache + " " + resp.getHeader("X-Cache-Tier")
+                                                    + ", version " + version(b) + " < acknowledged " + expected);
                                 }
                             }
                         }
@@ -168,6 +200,7 @@ public final class LoadGenerator implements AutoCloseable {
                         inFlight--;
                         if (ar.failed()) {
                             errors++;
+                            instanceErrors[instance]++;
                         }
                         requests++;
                         long micros = Math.max(1, (System.nanoTime() - dueNanos) / 1000);
@@ -283,13 +316,20 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private Result result(String variant, String mode, Run run, double elapsed) {
+        List<Instance> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < clients.length; i++) {
+            instances.add(new Instance(ports.get(i), run.instanceReads[i], run.instanceHits[i], run.instanceErrors[i]));
+        }
         return new Result(variant, mode, elapsed, run.requests, run.errors, run.hits, run.l1Hits, run.misses,
-                run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency, List.copyOf(run.staleReads));
+                run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency, List.copyOf(run.staleReads),
+                List.copyOf(instances));
     }
 
     @Override
     public void close() {
-        client.close();
+        for (HttpClient c : clients) {
+            c.close();
+        }
         vertx.close();
     }
 

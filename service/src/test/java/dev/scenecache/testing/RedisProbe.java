@@ -10,11 +10,34 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
-/** A plain Redis client for tests: looks at keys (with SCAN), writes garbage, counts commands. */
+/**
+ * A plain Redis client for tests: looks at keys (with SCAN), writes garbage, counts commands. On the
+ * test JVM's Redis, or on a {@link RedisCluster} (commands go to the keys' nodes; SCAN and counts cover
+ * every master).
+ */
 public final class RedisProbe implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
-    private final Redis redis = Redis.createClient(vertx, TestServers.redis().url());
+    private final Redis redis;
+    /** The masters to scan and count on a cluster; null on one Redis. */
+    private final RedisCluster cluster;
+
+    public RedisProbe() {
+        this.redis = Redis.createClient(vertx, TestServers.redis().url());
+        this.cluster = null;
+    }
+
+    private RedisProbe(RedisCluster cluster) {
+        io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions()
+                .setType(io.vertx.redis.client.RedisClientType.CLUSTER);
+        cluster.ports().forEach(p -> options.addConnectionString("redis://127.0.0.1:" + p));
+        this.redis = Redis.createClient(vertx, options);
+        this.cluster = cluster;
+    }
+
+    public static RedisProbe of(RedisCluster cluster) {
+        return new RedisProbe(cluster);
+    }
 
     public Response call(String command, Object... args) {
         Request request = Request.cmd(Command.create(command));
@@ -30,6 +53,19 @@ public final class RedisProbe implements AutoCloseable {
 
     /** Every key matching the pattern, found with SCAN (never KEYS). */
     public List<String> scan(String pattern) {
+        if (cluster != null) {
+            List<String> keys = new ArrayList<>();
+            for (int master : cluster.masters()) {
+                String cursor = "0";
+                do {
+                    @SuppressWarnings("unchecked")
+                    List<Object> page = (List<Object>) Resp.call(master, "SCAN", cursor, "MATCH", pattern, "COUNT", 1000);
+                    cursor = page.get(0).toString();
+                    ((List<?>) page.get(1)).forEach(k -> keys.add(k.toString()));
+                } while (!cursor.equals("0"));
+            }
+            return keys;
+        }
         List<String> keys = new ArrayList<>();
         String cursor = "0";
         do {
@@ -40,8 +76,27 @@ public final class RedisProbe implements AutoCloseable {
         return keys;
     }
 
+    /** What one look of {@link #commandsProcessed()} adds to it: 1 on one Redis, 0 on a cluster. */
+    public long commandsPerLook() {
+        return cluster == null ? 1 : 0;
+    }
+
     /** Commands the server has processed since it started (this call included). */
     public long commandsProcessed() {
+        if (cluster != null) {
+            // Every master's commands but replication's own and these looks (INFO).
+            long sum = 0;
+            for (int master : cluster.masters()) {
+                String stats = Resp.string(master, "INFO", "commandstats");
+                for (String line : stats.split("\r\n")) {
+                    if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_replconf")
+                            && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_ping")) {
+                        sum += Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
+                    }
+                }
+            }
+            return sum;
+        }
         String info = call("INFO", "stats").toString();
         for (String line : info.split("\r\n")) {
             if (line.startsWith("total_commands_processed:")) {

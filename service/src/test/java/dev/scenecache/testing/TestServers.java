@@ -16,6 +16,7 @@ public class TestServers implements QuarkusTestResourceLifecycleManager {
 
     private static PostgresServer postgres;
     private static RedisTestServer redis;
+    private static RedisCluster cluster;
 
     public static synchronized PostgresServer postgres() {
         if (postgres == null) {
@@ -33,6 +34,15 @@ public class TestServers implements QuarkusTestResourceLifecycleManager {
             Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "stop-test-redis"));
         }
         return redis;
+    }
+
+    /** A Redis Cluster of 3 masters and 3 replicas, started once per test JVM when a test asks for it. */
+    public static synchronized RedisCluster cluster() {
+        if (cluster == null) {
+            cluster = RedisCluster.start(Path.of("target", "test-redis-cluster", UUID.randomUUID().toString())
+                    .toAbsolutePath(), 3);
+        }
+        return cluster;
     }
 
     @Override

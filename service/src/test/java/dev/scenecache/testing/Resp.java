@@ -1,0 +1,110 @@
+package dev.scenecache.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One blocking RESP2 call to one Redis node, on a connection of its own, for tests that administer
+ * servers (cluster setup, failover checks) while some of them may be stalled: every call is bounded
+ * by its timeout. Replies: {@code String} (simple and bulk strings), {@code Long}, {@code List},
+ * {@code null}; an error reply throws {@link Error}.
+ */
+public final class Resp {
+
+    /** An error reply of Redis. */
+    public static final class Error extends RuntimeException {
+        Error(String message) {
+            super(message);
+        }
+    }
+
+    private Resp() {
+    }
+
+    public static Object call(int port, int timeoutMillis, Object... args) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            OutputStream out = socket.getOutputStream();
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (Object arg : args) {
+                byte[] bytes = arg instanceof byte[] b ? b : String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
+                request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                request.write(bytes);
+                request.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write(request.toByteArray());
+            out.flush();
+            return read(new BufferedInputStream(socket.getInputStream()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Object call(int port, Object... args) {
+        return call(port, 5_000, args);
+    }
+
+    public static String string(int port, Object... args) {
+        Object reply = call(port, args);
+        return reply == null ? null : reply.toString();
+    }
+
+    private static Object read(InputStream in) throws IOException {
+        int type = in.read();
+        String line = line(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new Error(line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bytes = in.readNBytes(length);
+                line(in);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(line);
+                if (count < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(read(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("Unexpected RESP type " + type);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("Connection closed");
+            }
+            line.write(c);
+        }
+        in.read(); // \n
+        return line.toString(StandardCharsets.UTF_8);
+    }
+}
