@@ -1,6 +1,6 @@
 -- A write's effect on one group (RedisTier.WRITE): deletes, version-guarded puts, then the publication.
 -- KEYS: group generation, then (entry, lease) per operation. ARGV: channel, message, then (kind, entry, ttl ms).
--- Kinds: 'd' delete; 'p' put unless the same or a newer version is there; 'g' the same after stamping the
+-- Kinds: 'd' delete; 'p' put unless the same or a newer version is there (of any generation); 'g' the same after stamping the
 -- entry with the current group generation (tombstones and version floors of writers that could not read it).
 -- A put stamped with another group generation was read before the group was invalidated: it leaves the
 -- entry alone (whatever is there is either dead or newer). A missing group generation starts at the
@@ -22,9 +22,10 @@ for i = 1, (#KEYS - 1) / 2 do
   if kind == 'd' then
     redis.call('DEL', key)
   elseif string.sub(entry, 19, 34) == g then
+    -- Versions are committed ones and only grow: an entry of the same or a newer version, of whatever
+    -- generation, means this put is late (a flush between two writes must not let the older one win).
     local current = redis.call('GET', key)
     if not (current and string.sub(current, 1, 1) == string.sub(entry, 1, 1)
-        and string.sub(current, 3, 34) == string.sub(entry, 3, 34)
         and tonumber(string.sub(current, 35, 50), 16) >= tonumber(string.sub(entry, 35, 50), 16)) then
       redis.call('SET', key, entry, 'PX', ttl)
     end

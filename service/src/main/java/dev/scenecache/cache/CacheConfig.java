@@ -105,11 +105,23 @@ public interface CacheConfig {
         Duration openFor();
 
         /**
-         * Whether the L2 reads an event loop starts in one turn share one {@code MGET} (see
-         * {@code ReadBatcher}); never on Redis Cluster.
+         * Whether the L2 reads an event loop starts in one turn share one round trip (see
+         * {@code ReadBatcher}): one {@code MGET}, or on Redis Cluster one pipeline per node with one
+         * {@code MGET} per hash slot.
          */
         @WithDefault("true")
         boolean batchReads();
+
+        /** Redis Cluster: how often the slot map is polled ({@code CLUSTER NODES}). */
+        @WithDefault("250ms")
+        Duration topologyRefresh();
+
+        /**
+         * Redis Cluster: L2 is not read when no poll has confirmed the trusted slot map for this long.
+         * Keep it below the cluster's {@code cluster-node-timeout}: a failover cannot complete sooner.
+         */
+        @WithDefault("1s")
+        Duration topologyFence();
     }
 
     interface Coherence {

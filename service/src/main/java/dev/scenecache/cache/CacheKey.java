@@ -34,7 +34,13 @@ public record CacheKey(String cache, String group, String id) {
         return CacheNames.KEY_PREFIX + "{" + group + "}:g";
     }
 
+    /** The generation counter of a whole cache; all of them share one hash slot ({@code {gen}}). */
     public static String cacheGenerationKey(String cache) {
-        return CacheNames.KEY_PREFIX + "gen:" + cache;
+        return CacheNames.KEY_PREFIX + "{gen}:" + cache;
+    }
+
+    /** Where the signature of the last Redis Cluster topology that was reconciled is kept (with the counters). */
+    public static String topologyKey() {
+        return CacheNames.KEY_PREFIX + "{gen}:topology";
     }
 }

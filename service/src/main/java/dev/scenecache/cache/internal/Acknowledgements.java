@@ -16,16 +16,31 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * The acknowledgement protocol of invalidations. A message is {@code <instance>\t<seq>} followed by its
  * operations ({@link InvalidationOps}), one per line, published on {@value #CHANNEL}. Every receiver
- * applies it to its L1 first, then acknowledges on the sender's own channel ({@code sc:ack:<instance>});
- * the sender acknowledges its own copy in process when its subscription delivers it. The sender waits
- * until as many acknowledgements as {@code PUBLISH} counted receivers have arrived, or until the ack
- * timeout, which is longer than the fence after which a receiver that cannot hear the channel stops
- * using its L1 ({@link InvalidationSubscription}).
+ * applies it to its L1 first, then acknowledges on the sender's own channel ({@code sc:ack:<instance>})
+ * with {@code <seq>\t<receiver>}; the sender acknowledges its own copy in process when its subscription
+ * delivers it.
+ *
+ * <p>
+ * <b>Whom a sender waits for.</b> Every live instance it knows, and at least as many as {@code PUBLISH}
+ * counted. Every instance publishes a heartbeat on {@value #HEARTBEATS} every
+ * {@code cache.coherence.heartbeat} and hears everybody's: the live instances are those heard within
+ * {@code cache.coherence.fence-after}. On one Redis, {@code PUBLISH}'s count alone would do; on Redis
+ * Cluster it counts only the subscribers of the node that ran it, so the membership is what makes the
+ * wait complete there. A newcomer trusts its L1 only after it has heard its own heartbeat twice
+ * ({@link InvalidationSubscription}): by then the others have heard it too and wait for it.
+ *
+ * <p>
+ * The wait ends when every instance waited for has acknowledged or stopped being live (it died, or
+ * cannot hear the channel and has fenced its L1), or at the ack timeout, which is longer than the fence
+ * after which an instance that cannot hear the channel stops using its L1.
  */
 final class Acknowledgements {
 
     static final String CHANNEL = "sc:inv";
     static final String ACK_PREFIX = "sc:ack:";
+    static final String HEARTBEATS = "sc:hb";
+    /** Head flag of a message whose operations its sender could not apply to Redis. */
+    private static final String TO_REDIS = "r";
     private static final Logger LOG = Logger.getLogger(Acknowledgements.class);
 
     private final String instanceId;
@@ -34,11 +49,65 @@ final class Acknowledgements {
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<Long, AckWaiter> waiters = new ConcurrentHashMap<>();
     private final AtomicLong timeouts = new AtomicLong();
+    /** Instance id to when its last heartbeat was heard (System.nanoTime); bounded by {@link #forgetSilent}. */
+    private final ConcurrentHashMap<String, Long> members = new ConcurrentHashMap<>();
+    private final long liveNanos;
+    private final boolean countReceivers;
+    /** PUBLISH of acknowledgements and broadcasts: through the subscription's node, else any node. */
+    private volatile BiFunction<String, String, Uni<Long>> publisher;
+    /** Whether this instance hears the channel now: only then does it know who is live. */
+    private volatile java.util.function.BooleanSupplier hearing = () -> true;
 
-    Acknowledgements(String instanceId, RedisTier tier, Duration timeout) {
+    /**
+     * @param liveFor an instance is live while its last heartbeat was heard within this
+     * @param countReceivers whether {@code PUBLISH}'s count is the number of subscribers (one Redis), not
+     *        only those of one node (Redis Cluster)
+     */
+    Acknowledgements(String instanceId, RedisTier tier, Duration timeout, Duration liveFor, boolean countReceivers) {
         this.instanceId = instanceId;
         this.tier = tier;
         this.timeout = timeout;
+        this.liveNanos = liveFor.toNanos();
+        this.countReceivers = countReceivers;
+        this.publisher = (channel, message) -> tier.publish(channel, message).map(Response::toLong);
+    }
+
+    /** Tells whether this instance hears the channel now (its own heartbeat came back recently). */
+    void hearingWith(java.util.function.BooleanSupplier hearing) {
+        this.hearing = hearing;
+    }
+
+    /** Publishes acknowledgements and broadcasts with {@code publisher} from now on. */
+    void publishWith(BiFunction<String, String, Uni<Long>> publisher) {
+        this.publisher = publisher;
+    }
+
+    /** A heartbeat of {@code instance} was heard. */
+    void heard(String instance) {
+        members.put(instance, System.nanoTime());
+    }
+
+    /** The instances heard within the live window, this one included when it hears itself. */
+    java.util.Set<String> live() {
+        long now = System.nanoTime();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        members.forEach((id, at) -> {
+            if (now - at < liveNanos) {
+                live.add(id);
+            }
+        });
+        return live;
+    }
+
+    /**
+     * Ends the waits for instances that are no longer live, and forgets those silent for long (the map
+     * stays bounded by the instances of the last minutes).
+     */
+    void forgetSilent() {
+        java.util.Set<String> live = live();
+        waiters.values().forEach(w -> w.retain(live));
+        long now = System.nanoTime();
+        members.entrySet().removeIf(e -> now - e.getValue() > 60 * liveNanos);
     }
 
     /** The channel this instance's acknowledgements (and its own heartbeats) arrive on. */
@@ -52,7 +121,7 @@ final class Acknowledgements {
 
     /** Publishes the operations and waits for every receiver's acknowledgement, up to the ack timeout. */
     Uni<Void> broadcast(List<String> ops) {
-        return broadcast(ops, (channel, message) -> tier.publish(channel, message).map(Response::toLong));
+        return broadcast(ops, publisher);
     }
 
     /**
@@ -61,14 +130,29 @@ final class Acknowledgements {
      * overtake the answer. The result is emitted on the caller's context.
      */
     Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher) {
+        return broadcast(ops, publisher, false);
+    }
+
+    /**
+     * Broadcasts invalidations that this instance could not apply to Redis: every receiver applies them
+     * to Redis as well (it may reach the node this one could not, on Redis Cluster) before acknowledging.
+     */
+    Uni<Void> broadcastForRedis(List<String> ops) {
+        return broadcast(ops, publisher, true);
+    }
+
+    private Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher, boolean toRedis) {
         long seq = sequence.incrementAndGet();
-        AckWaiter waiter = new AckWaiter();
+        // Without PUBLISH's count (Redis Cluster), who must acknowledge is known only while this instance
+        // hears the heartbeats; when it does not, it waits the whole ack timeout: by then every instance
+        // has either received the message or stopped using its L1.
+        AckWaiter waiter = new AckWaiter(live(), !countReceivers && !hearing.getAsBoolean());
         waiters.put(seq, waiter);
         Executor caller = CallerContext.current();
-        String message = instanceId + "\t" + seq + "\n" + String.join("\n", ops);
+        String message = instanceId + "\t" + seq + (toRedis ? "\t" + TO_REDIS : "") + "\n" + String.join("\n", ops);
         return publisher.apply(CHANNEL, message)
                 .chain(receivers -> {
-                    waiter.expect(receivers);
+                    waiter.expect(countReceivers ? receivers : 0);
                     return Uni.createFrom().completionStage(waiter.done)
                             .ifNoItem().after(timeout).recoverWithItem(() -> {
                                 timeouts.incrementAndGet();
@@ -85,37 +169,63 @@ final class Acknowledgements {
      * Handles a message heard on {@value #CHANNEL}: hands its operations to {@code apply}, then
      * acknowledges it (in process for our own messages, through Redis for the others').
      */
-    void receive(String message, java.util.function.Consumer<List<String>> apply) {
+    void receive(String message, java.util.function.Consumer<List<String>> apply,
+            java.util.function.Function<List<String>, Uni<Void>> applyToRedis) {
         String[] lines = message.split("\n");
         String[] head = lines[0].split("\t");
-        apply.accept(java.util.Arrays.asList(lines).subList(1, lines.length));
-        if (head.length == 2) {
-            if (head[0].equals(instanceId)) {
-                acknowledged(Long.parseLong(head[1]));
-            } else {
-                tier.publish(ACK_PREFIX + head[0], head[1]).subscribe().with(x -> {
-                }, x -> {
-                });
-            }
+        List<String> ops = java.util.Arrays.asList(lines).subList(1, lines.length);
+        apply.accept(ops);
+        if (head.length < 2) {
+            return;
         }
+        if (head[0].equals(instanceId)) {
+            acknowledged(Long.parseLong(head[1]), instanceId);
+            return;
+        }
+        Uni<Void> redis = head.length > 2 && TO_REDIS.equals(head[2])
+                ? applyToRedis.apply(ops).onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem();
+        redis.chain(() -> publisher.apply(ACK_PREFIX + head[0], head[1] + "\t" + instanceId)).subscribe().with(x -> {
+        }, x -> {
+        });
     }
 
-    /** An acknowledgement of our message {@code seq}. */
-    void acknowledged(long seq) {
+    /** An acknowledgement on our channel: {@code <seq>\t<receiver>} (or {@code <seq>} from older versions). */
+    void acknowledged(String payload) {
+        String[] f = payload.split("\t");
+        acknowledged(Long.parseLong(f[0]), f.length > 1 ? f[1] : null);
+    }
+
+    /** An acknowledgement of our message {@code seq} by {@code receiver} (null: unknown). */
+    void acknowledged(long seq, String receiver) {
         AckWaiter waiter = waiters.get(seq);
         if (waiter != null) {
-            waiter.ack();
+            waiter.ack(receiver);
         }
     }
 
-    /** Counts acknowledgements, which may arrive before PUBLISH has told how many to expect. */
+    /**
+     * Counts acknowledgements (which may arrive before PUBLISH has told how many to expect) and ticks off
+     * the live instances of the moment the message was sent.
+     */
     private static final class AckWaiter {
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final java.util.Set<String> waitingFor;
+        /** Who is live is unknown: only the timeout ends the wait. */
+        private final boolean unknown;
         private long received;
         private long expected = -1;
 
-        synchronized void ack() {
+        AckWaiter(java.util.Set<String> live, boolean unknown) {
+            this.waitingFor = new java.util.HashSet<>(live);
+            this.unknown = unknown;
+        }
+
+        synchronized void ack(String receiver) {
             received++;
+            if (receiver != null) {
+                waitingFor.remove(receiver);
+            }
             check();
         }
 
@@ -124,8 +234,14 @@ final class Acknowledgements {
             check();
         }
 
+        /** Stops waiting for instances that are no longer live. */
+        synchronized void retain(java.util.Set<String> live) {
+            waitingFor.retainAll(live);
+            check();
+        }
+
         private void check() {
-            if (expected >= 0 && received >= expected) {
+            if (!unknown && expected >= 0 && received >= expected && waitingFor.isEmpty()) {
                 done.complete(null);
             }
         }

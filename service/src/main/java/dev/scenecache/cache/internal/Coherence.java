@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
+import dev.scenecache.cache.CacheNames;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -42,10 +43,15 @@ import io.vertx.redis.client.RedisOptions;
  * cleared after a replay.
  * <li><b>Generations</b> ({@link GenerationView}): flushes move a cache's generation counter on; the
  * view only moves forward.
+ * <li><b>Failovers</b> ({@link ClusterTopology}, Redis Cluster only): L2 answers only from the masters
+ * this instance trusts; a new master is trusted after every cache generation has moved on, so data a
+ * failover lost is never read.
  * </ul>
  */
 @ApplicationScoped
 public class Coherence {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Coherence.class);
 
     private final String instanceId = UUID.randomUUID().toString().substring(0, 13);
     private final RedisTier tier;
@@ -55,33 +61,107 @@ public class Coherence {
     private final Acknowledgements acks;
     private final PendingInvalidations pending;
     private final InvalidationSubscription subscription;
+    private final ClusterTopology topology;
+    private final ClusterRouter router;
+    private final Vertx vertx;
 
     private volatile boolean enabled;
+    private volatile boolean polling;
+    private volatile long lastPoll;
+    private long topologyTimer = -1;
+    /** Writes waiting for the next topology poll (each waits four Redis timeouts at most). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<java.util.concurrent.CompletableFuture<Void>> pollWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    public Coherence(Vertx vertx, RedisTier tier, L1Tier l1, CacheConfig config,
+    public Coherence(Vertx vertx, RedisTier tier, L1Tier l1, CacheConfig config, ClusterTopology topology,
+            ClusterRouter router,
             @ConfigProperty(name = "quarkus.redis.hosts") List<URI> hosts,
             @ConfigProperty(name = "quarkus.redis.password") Optional<String> password) {
+        this.vertx = vertx;
         this.tier = tier;
         this.l1 = l1;
         this.config = config;
+        this.topology = topology;
+        this.router = router;
         this.enabled = config.enabled();
-        this.acks = new Acknowledgements(instanceId, tier, config.coherence().ackTimeout());
+        // An instance is waited for while heard within twice the fence: longer than it trusts its own L1.
+        this.acks = new Acknowledgements(instanceId, tier, config.coherence().ackTimeout(),
+                config.coherence().fenceAfter().multipliedBy(2), !topology.enabled());
         this.pending = new PendingInvalidations(tier, l1, generations, acks);
-        RedisOptions options = new RedisOptions().setConnectionString(hosts.get(0).toString()).setMaxPoolSize(1)
-                .setMetricsName("redis|coherence"); // Quarkus' convention: redis_* meters, client_name="coherence"
-        password.ifPresent(options::setPassword);
-        this.subscription = new InvalidationSubscription(instanceId, vertx, options, tier, l1, config, acks, pending,
+        java.util.function.Function<URI, RedisOptions> options = uri -> {
+            RedisOptions o = new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
+                    .setMetricsName("redis|coherence"); // Quarkus' convention: redis_* meters, client_name="coherence"
+            password.filter(p -> !p.isEmpty()).ifPresent(o::setPassword);
+            return o;
+        };
+        java.util.function.Supplier<List<RedisOptions>> candidates = topology.enabled()
+                ? () -> topology.nodes().stream().map(options).toList()
+                : () -> List.of(options.apply(hosts.get(0)));
+        this.subscription = new InvalidationSubscription(instanceId, vertx, candidates, tier, l1, config, acks, pending,
                 generations, () -> this.enabled);
+        acks.publishWith(subscription::publish);
+        // Hearing the channel (own heartbeats back, twice since subscribing): by then the others' are heard too.
+        acks.hearingWith(subscription::heartbeatFresh);
     }
 
     void start(@Observes StartupEvent event) {
+        if (topology.enabled()) {
+            // Polls every 50 ms whether a poll is due: every topology-refresh, or at once when a read found
+            // the slot map moved.
+            topologyTimer = vertx.setPeriodic(50, id -> {
+                long refresh = config.redis().topologyRefresh().toNanos();
+                if (enabled && !polling && (topology.suspected() || System.nanoTime() - lastPoll >= refresh)) {
+                    pollTopology();
+                }
+            });
+        }
         if (enabled) {
             subscription.connect();
         }
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (topologyTimer >= 0) {
+            vertx.cancelTimer(topologyTimer);
+        }
         subscription.close();
+    }
+
+    /**
+     * Redis Cluster: polls the slot map; an unchanged one confirms the trusted view, another one is
+     * trusted once {@code topology.lua} has moved every cache generation on when a master changed.
+     */
+    private void pollTopology() {
+        polling = true;
+        long started = System.nanoTime();
+        lastPoll = started;
+        List<java.util.concurrent.CompletableFuture<Void>> waiting = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> waiter;
+        while ((waiter = pollWaiters.poll()) != null) {
+            waiting.add(waiter);
+        }
+        topology.poll(router).chain(view -> {
+            ClusterTopology.View trusted = topology.trusted();
+            if (trusted != null && trusted.signature().equals(view.signature())) {
+                topology.confirm(started);
+                return Uni.createFrom().voidItem();
+            }
+            List<String> keys = CacheNames.ALL.stream().map(CacheKey::cacheGenerationKey).toList();
+            List<Long> floors = CacheNames.ALL.stream().map(c -> generations.get(c) + 1).toList();
+            return tier.reconcileTopology(view.signature(), keys, floors).invoke(gens -> {
+                for (int i = 0; i < gens.size(); i++) {
+                    generations.advance(CacheNames.ALL.get(i), gens.get(i));
+                }
+                topology.trust(view, started);
+                LOG.infof("Redis Cluster topology trusted: [%s]", view.signature());
+            }).replaceWithVoid();
+        }).subscribe().with(ok -> {
+            polling = false;
+            waiting.forEach(w -> w.complete(null));
+        }, failure -> {
+            polling = false;
+            waiting.forEach(w -> w.complete(null));
+            LOG.debugf("Redis Cluster topology poll failed: [%s]", failure.toString());
+        });
     }
 
     // --- what may be used ------------------------------------------------------------------------
@@ -97,8 +177,18 @@ public class Coherence {
 
     /** L2 may serve once the cache generations are known and no invalidation of ours is waiting. */
     public boolean l2Usable() {
-        return enabled && subscription.generationsKnown() && !pending.waiting()
+        return enabled && subscription.generationsKnown() && !pending.waiting() && topology.usable()
                 && tier.breaker().state() != CircuitBreaker.State.OPEN;
+    }
+
+    /** Redis Cluster: whether a trusted slot map has been confirmed recently (always true on one Redis). */
+    public boolean topologyUsable() {
+        return topology.usable();
+    }
+
+    /** Redis Cluster: the masters L2 may be read from now (null on one Redis). */
+    public ClusterTopology.View trustedMasters() {
+        return topology.trusted();
     }
 
     public long cacheGeneration(String cache) {
@@ -177,10 +267,10 @@ public class Coherence {
         keys.forEach(l1::invalidate);
         List<String> messages = keys.stream().map(InvalidationOps::key).toList();
         if (!l2Writable()) {
-            return pending.remember(messages);
+            return missed(messages);
         }
         List<List<RedisTier.WriteOp>> groups = byGroup(ops);
-        return acks.broadcast(messages, (channel, message) -> {
+        return orOnceMoreAfterAPoll(() -> acks.broadcast(messages, (channel, message) -> {
             Uni<Long> chain = Uni.createFrom().item(0L);
             for (int i = 0; i < groups.size(); i++) {
                 List<RedisTier.WriteOp> group = groups.get(i);
@@ -189,7 +279,54 @@ public class Coherence {
                         last ? channel : null, last ? message : null));
             }
             return chain;
-        }).onFailure().recoverWithUni(f -> pending.remember(messages));
+        })).onFailure().recoverWithUni(f -> missed(messages));
+    }
+
+    /**
+     * Redis Cluster: when the Redis part of a write fails, it is tried once more after the next topology
+     * poll, if that poll moved a master (a failover this instance had not seen yet would otherwise leave
+     * the new master with the old entries and their fill leases while the others read it). On one Redis,
+     * or when nothing moved: the failure.
+     */
+    private Uni<Void> orOnceMoreAfterAPoll(java.util.function.Supplier<Uni<Void>> attempt) {
+        if (!topology.enabled()) {
+            return attempt.get();
+        }
+        return Uni.createFrom().deferred(() -> {
+            ClusterTopology.View before = topology.lastPolled();
+            return attempt.get().onFailure().recoverWithUni(failure -> afterNextPoll().chain(() -> {
+                ClusterTopology.View after = topology.lastPolled();
+                return after != null && after != before && (before == null || !after.signature().equals(before.signature())
+                        || !after.addresses().equals(before.addresses()))
+                                ? attempt.get()
+                                : Uni.createFrom().failure(failure);
+            }));
+        });
+    }
+
+    /** Completes when a topology poll that started after this call has ended, or after four Redis timeouts. */
+    private Uni<Void> afterNextPoll() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        pollWaiters.add(done);
+        topology.suspect();
+        return Uni.createFrom().completionStage(done).ifNoItem().after(config.redis().timeout().multipliedBy(4))
+                .recoverWithItem((Void) null).replaceWithVoid().emitOn(CallerContext.current());
+    }
+
+    /**
+     * Invalidations Redis could not take: kept for replay (this instance stops reading L2 until then),
+     * and still broadcast, through the node this instance is subscribed to: on Redis Cluster one failing
+     * node (or this instance's stale slot map) fails the write's script while the others still carry the
+     * channel and serve from their L1 and from the key's node. Every receiver drops the keys from its L1
+     * and applies them to Redis (deleting entries and fill leases, moving generations on) before it
+     * acknowledges, so that neither its L1 nor a fill that raced with the write keeps the old value.
+     */
+    private Uni<Void> missed(List<String> ops) {
+        Uni<Void> kept = pending.remember(ops);
+        if (!enabled) {
+            return kept; // caching off: no Redis traffic at all
+        }
+        return kept.chain(() -> acks.broadcastForRedis(ops).onFailure().recoverWithNull().replaceWithVoid());
     }
 
     /** Drops every entry of a group (a project, a user) in O(1): its generation counter moves on. */
@@ -197,11 +334,11 @@ public class Coherence {
         l1.invalidateIf(k -> k.group().equals(group));
         List<String> ops = List.of(InvalidationOps.group(group));
         if (!l2Writable()) {
-            return pending.remember(ops);
+            return missed(ops);
         }
-        return tier.bumpGeneration(CacheKey.groupGenerationKey(group))
+        return orOnceMoreAfterAPoll(() -> tier.bumpGeneration(CacheKey.groupGenerationKey(group)).replaceWithVoid())
                 .chain(() -> acks.broadcast(ops))
-                .onFailure().recoverWithUni(f -> pending.remember(ops));
+                .onFailure().recoverWithUni(f -> missed(ops));
     }
 
     /** Drops every entry of a cache on every instance in O(1): the cache's generation counter moves on. */
@@ -209,14 +346,14 @@ public class Coherence {
         l1.invalidateIf(k -> k.cache().equals(cache));
         List<String> missed = List.of(InvalidationOps.flush(cache));
         if (!l2Writable()) {
-            return pending.remember(missed);
+            return missed(missed);
         }
         return tier.bumpGeneration(CacheKey.cacheGenerationKey(cache))
                 .chain(gen -> {
                     generations.advance(cache, gen);
                     return acks.broadcast(List.of(InvalidationOps.flush(cache, gen)));
                 })
-                .onFailure().recoverWithUni(f -> pending.remember(missed));
+                .onFailure().recoverWithUni(f -> missed(missed));
     }
 
     private boolean l2Writable() {

@@ -3,7 +3,7 @@ package dev.scenecache.cache.internal;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This instance's view of each cache's generation counter ({@code sc:gen:<cache>}): entries stamped
+ * This instance's view of each cache's generation counter ({@code sc:{gen}:<cache>}, all in one hash slot): entries stamped
  * with an older cache generation are misses. The view only moves forward: it takes the highest value
  * seen, from Redis at (re)subscription, from this instance's own flushes and from other instances'
  * flush messages.

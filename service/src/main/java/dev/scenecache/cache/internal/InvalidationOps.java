@@ -63,6 +63,17 @@ final class InvalidationOps {
         }
     }
 
+    /** Applies the operations ({@code k}, {@code g}, {@code f}; others are skipped) to Redis, one after the other. */
+    static Uni<Void> applyAllToRedis(List<String> ops, RedisTier tier, GenerationView generations) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String op : ops) {
+            if (op.startsWith("k\t") || op.startsWith("g\t") || op.startsWith("f\t")) {
+                chain = chain.chain(() -> applyToRedis(op, tier, generations));
+            }
+        }
+        return chain;
+    }
+
     /** Applies one operation that Redis could not take when it was made ({@code k}, {@code g} or {@code f}). */
     static Uni<Void> applyToRedis(String op, RedisTier tier, GenerationView generations) {
         String[] f = op.split("\t", -1);

@@ -2,7 +2,9 @@ package dev.scenecache.cache.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.IntConsumer;
@@ -38,9 +40,12 @@ import io.vertx.mutiny.redis.client.Response;
  * <li><b>Bounded.</b> At most {@value #MAX_READS} reads per batch; a full batch is sent at once.</li>
  * <li><b>Event loops only.</b> A batch lives in its event loop's thread and is only touched there; reads
  * from other threads (workers, no Vert.x context) are sent alone.</li>
- * <li><b>Not on Redis Cluster.</b> The keys of one batch may hash to several slots; the cluster client
- * splits such an {@code MGET} and older versions of it did not keep the replies in order. The
- * service sends every read alone there ({@code quarkus.redis.client-type=cluster}).</li>
+ * <li><b>Never across slots on Redis Cluster.</b> A cross-slot {@code MGET} is refused by Redis, and
+ * the cluster client of Vert.x 4.5 splits it without keeping the replies in key order
+ * (vertx-redis-client #537). There a batch is one pipeline per node (the master this instance trusts
+ * for the slots, {@link ClusterTopology}) of one {@code MGET} per hash slot, followed by
+ * {@code CLUSTER MYID}: when another node answered (the slot map moved under us), every read of that
+ * pipeline fails (each goes to the source) and the topology is polled at once.</li>
  * </ul>
  * Hand-written: the reactive Redis client has no automatic batching (Lettuce's auto-batching is for its
  * own client; Vert.x flushes every command).
@@ -51,6 +56,9 @@ final class ReadBatcher {
 
     /** Sends one request within a timeout (the tier's guarded send). */
     private final BiFunction<Request, Duration, Uni<Response>> send;
+    /** Sends one pipeline within a timeout (the tier's guarded batch), for Redis Cluster. */
+    private final BiFunction<List<Request>, Duration, Uni<List<Response>>> sendPipeline;
+    private final ClusterTopology topology;
     private final boolean enabled;
     /** Told the number of reads of every batch sent. */
     private final IntConsumer sizes;
@@ -61,21 +69,33 @@ final class ReadBatcher {
         }
     };
 
-    ReadBatcher(BiFunction<Request, Duration, Uni<Response>> send, boolean enabled, IntConsumer sizes) {
+    ReadBatcher(BiFunction<Request, Duration, Uni<Response>> send,
+            BiFunction<List<Request>, Duration, Uni<List<Response>>> sendPipeline, ClusterTopology topology,
+            boolean enabled, IntConsumer sizes) {
         this.send = send;
+        this.sendPipeline = sendPipeline;
+        this.topology = topology;
         this.enabled = enabled;
         this.sizes = sizes;
     }
 
     /** The key's entry and its group generation (either may be null), read before {@code deadline}. */
-    Uni<Response[]> read(CacheKey key, long deadline) {
+    Uni<Response[]> read(CacheKey key, long deadline, ClusterTopology.View masters) {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
-            if (!enabled || context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
+            boolean alone = !enabled || context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread();
+            if (alone && !topology.enabled()) {
                 return send.apply(pair(key), RedisTier.remaining(deadline)).map(r -> new Response[] { r.get(0), r.get(1) });
             }
-            return Uni.createFrom().<Response[]> emitter(
-                    emitter -> batches.get().add(new Pending(key, deadline, CallerContext.current(), emitter), context));
+            return Uni.createFrom().<Response[]> emitter(emitter -> {
+                Pending read = new Pending(key, topology.enabled() ? HashSlot.of(key.groupGenerationKey()) : -1, masters,
+                        deadline, CallerContext.current(), emitter);
+                if (alone) {
+                    sendToNodes(List.of(read));
+                } else {
+                    batches.get().add(read, context);
+                }
+            });
         });
     }
 
@@ -83,7 +103,9 @@ final class ReadBatcher {
         return Request.cmd(Command.MGET).arg(key.redisKey()).arg(key.groupGenerationKey());
     }
 
-    private record Pending(CacheKey key, long deadline, Executor caller, UniEmitter<? super Response[]> emitter) {
+    /** A read; on Redis Cluster with its slot and the masters trusted when it started. */
+    private record Pending(CacheKey key, int slot, ClusterTopology.View masters, long deadline, Executor caller,
+            UniEmitter<? super Response[]> emitter) {
         void complete(Response entry, Response generation) {
             caller.execute(() -> emitter.complete(new Response[] { entry, generation }));
         }
@@ -119,6 +141,10 @@ final class ReadBatcher {
             }
             List<Pending> sent = reads;
             reads = new ArrayList<>();
+            if (topology.enabled()) {
+                sendToNodes(sent);
+                return;
+            }
             Request mget = Request.cmd(Command.MGET);
             long earliest = Long.MAX_VALUE;
             for (Pending read : sent) {
@@ -139,13 +165,75 @@ final class ReadBatcher {
                             }
                         }
                     },
-                    failure -> sent.forEach(read -> {
-                        try {
-                            read.fail(failure);
-                        } catch (RuntimeException e) {
-                            // Its continuation threw; the other readers are still told.
-                        }
-                    }));
+                    failure -> failAll(sent, failure));
         }
+    }
+
+    private static void failAll(List<Pending> reads, Throwable failure) {
+        for (Pending read : reads) {
+            try {
+                read.fail(failure);
+            } catch (RuntimeException e) {
+                // Its continuation threw; the other readers are still told.
+            }
+        }
+    }
+
+    /**
+     * Redis Cluster: one pipeline per trusted master, of one {@code MGET} per slot and {@code CLUSTER MYID};
+     * the answers count only when that master gave them.
+     */
+    private void sendToNodes(List<Pending> sent) {
+        Map<String, Map<Integer, List<Pending>>> byNode = new LinkedHashMap<>();
+        ClusterTopology.View trusted = topology.trusted();
+        for (Pending read : sent) {
+            String owner = read.masters() == null ? null : read.masters().owner(read.slot());
+            if (owner == null || read.masters() != trusted) {
+                // Started under other masters (a failover was reconciled meanwhile): its generation may
+                // be the old one, which the new masters' data must not be checked against.
+                read.fail(new RedisTier.RedisUnavailable("masters changed since the read started", null));
+                continue;
+            }
+            byNode.computeIfAbsent(owner, o -> new LinkedHashMap<>()).computeIfAbsent(read.slot(), s -> new ArrayList<>())
+                    .add(read);
+        }
+        byNode.forEach((node, bySlot) -> {
+            List<Request> pipeline = new ArrayList<>(bySlot.size() + 1);
+            List<List<Pending>> groups = new ArrayList<>(bySlot.values());
+            List<Pending> all = new ArrayList<>();
+            long earliest = Long.MAX_VALUE;
+            for (List<Pending> group : groups) {
+                Request mget = Request.cmd(Command.MGET);
+                for (Pending read : group) {
+                    mget.arg(read.key().redisKey()).arg(read.key().groupGenerationKey());
+                    earliest = Math.min(earliest, read.deadline());
+                }
+                pipeline.add(mget);
+                all.addAll(group);
+            }
+            pipeline.add(Request.cmd(Command.CLUSTER).arg("MYID"));
+            sizes.accept(all.size());
+            sendPipeline.apply(pipeline, RedisTier.remaining(earliest)).subscribe().with(replies -> {
+                Response answeredBy = replies.get(replies.size() - 1);
+                if (answeredBy == null || !node.equals(answeredBy.toString())) {
+                    topology.suspect();
+                    failAll(all, new RedisTier.RedisUnavailable("read answered by node " + answeredBy
+                            + ", not by the trusted master " + node, null));
+                    return;
+                }
+                for (int g = 0; g < groups.size(); g++) {
+                    Response values = replies.get(g);
+                    List<Pending> group = groups.get(g);
+                    for (int i = 0; i < group.size(); i++) {
+                        Pending read = group.get(i);
+                        try {
+                            read.complete(values.get(2 * i), values.get(2 * i + 1));
+                        } catch (RuntimeException e) {
+                            read.fail(e);
+                        }
+                    }
+                }
+            }, failure -> failAll(all, failure));
+        });
     }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -81,6 +79,9 @@ public class RedisTier {
      */
     static final String GENERATION = script("generation");
 
+    /** Trusts a Redis Cluster topology, flushing L2 when a master changed (see {@link ClusterTopology}). */
+    static final String TOPOLOGY = script("topology");
+
     /**
      * One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer;
      * with {@code currentGroupGeneration}, the script first stamps the entry with the group generation
@@ -100,6 +101,7 @@ public class RedisTier {
     private static final String FILL_SHA = sha1(FILL);
     private static final String WRITE_SHA = sha1(WRITE);
     private static final String GENERATION_SHA = sha1(GENERATION);
+    private static final String TOPOLOGY_SHA = sha1(TOPOLOGY);
 
     private final Redis redis;
     private final Duration timeout;
@@ -109,10 +111,17 @@ public class RedisTier {
     private final AtomicLong failures = new AtomicLong();
     private final Timer roundTrips;
     private final ReadBatcher batcher;
+    private final ClusterTopology topology;
+    private final ClusterRouter router;
 
-    public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
+    /**
+     * @param redis the Quarkus client: one Redis (on Redis Cluster, {@code router} sends every command)
+     */
+    public RedisTier(Redis redis, CacheConfig config, MeterRegistry registry, ClusterTopology topology,
+            ClusterRouter router) {
         this.redis = redis;
+        this.topology = topology;
+        this.router = router;
         this.roundTrips = Timer.builder("cache.redis.latency")
                 .description("Round-trip time of the Redis commands that answered")
                 .publishPercentiles(0.5, 0.99)
@@ -123,10 +132,10 @@ public class RedisTier {
         this.breaker = new CircuitBreaker(config.redis().failureThreshold(), config.redis().openFor().toNanos(),
                 System::nanoTime);
         DistributionSummary batchSizes = DistributionSummary.builder("cache.redis.read.batch")
-                .description("Reads answered by each batched MGET of L2 hit checks")
+                .description("Reads answered by each batched round trip of L2 hit checks")
                 .register(registry);
-        this.batcher = new ReadBatcher(this::send,
-                config.redis().batchReads() && !"cluster".equalsIgnoreCase(clientType), batchSizes::record);
+        this.batcher = new ReadBatcher(this::send, this::sendPipeline, topology, config.redis().batchReads(),
+                batchSizes::record);
     }
 
     public CircuitBreaker breaker() {
@@ -145,13 +154,22 @@ public class RedisTier {
      * round trip, a hit no longer runs Lua.
      */
     public Uni<ReadResult> read(CacheKey key, long cacheGeneration, String leaseToken) {
+        return read(key, cacheGeneration, leaseToken, topology.trusted());
+    }
+
+    /**
+     * As {@link #read(CacheKey, long, String)}; on Redis Cluster answered only by the masters of
+     * {@code masters}, the view trusted when {@code cacheGeneration} was read, and only while it is still
+     * the trusted one (see {@link ClusterTopology}).
+     */
+    public Uni<ReadResult> read(CacheKey key, long cacheGeneration, String leaseToken, ClusterTopology.View masters) {
         return Uni.createFrom().deferred(() -> {
             // One timeout for both round trips: a read never waits longer than that because of Redis.
             long deadline = System.nanoTime() + timeout.toNanos();
-            return batcher.read(key, deadline).chain(pair -> {
+            return batcher.read(key, deadline, masters).chain(pair -> {
                 byte[] value = currentEntry(pair[0], pair[1], cacheGeneration);
                 return value != null ? Uni.createFrom().item(new ReadResult(value, -1))
-                        : readOrLease(key, cacheGeneration, leaseToken, remaining(deadline));
+                        : readOrLease(key, cacheGeneration, leaseToken, masters, remaining(deadline));
             });
         });
     }
@@ -165,12 +183,63 @@ public class RedisTier {
         return groupGeneration != null && EntryCodec.isCurrent(value, cacheGeneration, groupGeneration) ? value : null;
     }
 
-    private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken, Duration within) {
-        return script(READ_SHA, READ, List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey()),
-                List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis)), within)
-                .map(r -> r.type() == ResponseType.NUMBER
-                        ? new ReadResult(null, r.toLong())
-                        : new ReadResult(r.toBytes(), -1));
+    private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken,
+            ClusterTopology.View masters, Duration within) {
+        List<String> keys = List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey());
+        List<String> args = List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis));
+        Uni<Response> reply = topology.enabled() ? scriptOnTrustedMaster(READ_SHA, READ, keys, args, masters, within)
+                : script(READ_SHA, READ, keys, args, within);
+        return reply.map(r -> r.type() == ResponseType.NUMBER
+                ? new ReadResult(null, r.toLong())
+                : new ReadResult(r.toBytes(), -1));
+    }
+
+    /**
+     * Redis Cluster: the script and {@code CLUSTER MYID} in one pipeline; its answer counts only when the
+     * master this instance trusts for the keys' slot ran it ({@link ClusterTopology}).
+     */
+    private Uni<Response> scriptOnTrustedMaster(String sha, String body, List<String> keys, List<String> args,
+            ClusterTopology.View masters, Duration within) {
+        return Uni.createFrom().deferred(() -> {
+            String owner = masters == null ? null : masters.owner(HashSlot.of(keys.get(0)));
+            if (owner == null || topology.trusted() != masters) {
+                return Uni.createFrom().failure(new RedisUnavailable("masters changed since the read started", null));
+            }
+            long deadline = System.nanoTime() + within.toNanos();
+            Request myId = Request.cmd(Command.CLUSTER).arg("MYID");
+            return sendPipeline(List.of(evalRequest(Command.EVALSHA, sha, keys, args), myId), within)
+                    .onFailure(RedisTier::isNoScript)
+                    .recoverWithUni(() -> sendPipeline(List.of(evalRequest(Command.EVAL, body, keys, args), myId),
+                            remaining(deadline)))
+                    .map(replies -> {
+                        Response answeredBy = replies.get(1);
+                        if (answeredBy == null || !owner.equals(answeredBy.toString())) {
+                            topology.suspect();
+                            throw new RedisUnavailable("read answered by node " + answeredBy
+                                    + ", not by the trusted master " + owner, null);
+                        }
+                        return replies.get(0);
+                    });
+        });
+    }
+
+    /**
+     * Redis Cluster: trusts a topology whose signature is {@code signature}; when it is not the one
+     * reconciled last, every cache generation moves on to at least {@code floors} (see
+     * {@link ClusterTopology}). Answers the cache generations, in the order of {@code generationKeys}.
+     */
+    public Uni<List<Long>> reconcileTopology(String signature, List<String> generationKeys, List<Long> floors) {
+        List<String> keys = new ArrayList<>();
+        keys.add(CacheKey.topologyKey());
+        keys.addAll(generationKeys);
+        List<String> args = new ArrayList<>();
+        args.add(signature);
+        floors.forEach(f -> args.add(Long.toString(f)));
+        return script(TOPOLOGY_SHA, TOPOLOGY, keys, args).map(reply -> {
+            List<Long> generations = new ArrayList<>(generationKeys.size());
+            reply.forEach(g -> generations.add(g.toLong()));
+            return generations;
+        });
     }
 
     /** True when the value landed; false when an invalidation overtook the fill. */
@@ -268,6 +337,65 @@ public class RedisTier {
     }
 
     private Uni<Response> send(Request request, Duration timeout) {
+        return guarded(() -> topology.enabled() ? router.send(request, slotOf(request)) : redis.send(request), timeout);
+    }
+
+    /**
+     * Several commands in one pipeline, on one connection (Redis Cluster: to the one node that serves
+     * their keys), bounded by the timeout and guarded by the circuit breaker as one command.
+     */
+    Uni<List<Response>> sendPipeline(List<Request> requests, Duration timeout) {
+        return guarded(() -> {
+            if (!topology.enabled()) {
+                return redis.batch(requests);
+            }
+            int slot = -1;
+            for (Request request : requests) {
+                int own = slotOf(request);
+                if (own >= 0 && slot >= 0 && own != slot && !sameNode(own, slot)) {
+                    throw new IllegalStateException("Pipeline across nodes: slots " + slot + " and " + own);
+                }
+                slot = slot < 0 ? own : slot;
+            }
+            return router.batch(requests, slot);
+        }, timeout).onFailure().invoke(f -> {
+            // A redirection, a dead node: whatever it is, look at the topology now.
+            topology.suspect();
+        }).onFailure(RedisTier::isSlotMapMismatch)
+                .transform(f -> new RedisUnavailable("slot map changed: " + f.getMessage(), f));
+    }
+
+    private boolean sameNode(int slot, int other) {
+        return java.util.Objects.equals(topology.addressOf(slot), topology.addressOf(other));
+    }
+
+    /**
+     * Redis Cluster: the one hash slot of the command's keys, -1 for a keyless command; a command whose
+     * keys are in several slots is a bug of ours (Redis would refuse it) and fails.
+     */
+    private static int slotOf(Request request) {
+        if (!(request.getDelegate() instanceof io.vertx.redis.client.impl.RequestImpl impl)) {
+            throw new IllegalStateException("Unknown request type " + request.getDelegate().getClass());
+        }
+        int slot = -1;
+        for (byte[] key : impl.keys()) {
+            int keySlot = HashSlot.of(key);
+            if (slot >= 0 && keySlot != slot) {
+                throw new IllegalStateException("Cross-slot Redis command " + request.command() + ": slots " + slot
+                        + " and " + keySlot);
+            }
+            slot = keySlot;
+        }
+        return slot;
+    }
+
+    /** A redirection: the slot moved (failover, resharding) since the last topology poll. */
+    private static boolean isSlotMapMismatch(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return isCommandError(failure) && (message.contains("MOVED ") || message.contains("ASK "));
+    }
+
+    private <T> Uni<T> guarded(java.util.function.Supplier<Uni<T>> call, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             if (!breaker.allow()) {
                 return Uni.createFrom().failure(new RedisUnavailable("circuit open", null));
@@ -275,10 +403,10 @@ public class RedisTier {
             long start = System.nanoTime();
             commands.incrementAndGet();
             java.util.concurrent.Executor caller = CallerContext.current();
-            return redis.send(request)
+            return call.get()
                     .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Redis did not answer in " + timeout))
                     .onItemOrFailure().invoke((item, failure) -> {
-                        if (failure == null || isCommandError(failure)) {
+                        if (failure == null || isCommandError(failure) || isSlotMapMismatch(failure)) {
                             breaker.onSuccess();
                             roundTrips.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         } else {
@@ -320,8 +448,9 @@ public class RedisTier {
         });
     }
 
+    /** NOSCRIPT, alone or in a pipeline's error ("ERR [0] NOSCRIPT ..."). */
     private static boolean isNoScript(Throwable failure) {
-        return String.valueOf(failure.getMessage()).startsWith("NOSCRIPT");
+        return isCommandError(failure) && String.valueOf(failure.getMessage()).contains("NOSCRIPT");
     }
 
     private static Request evalRequest(Command command, String script, List<String> keys, List<String> args) {

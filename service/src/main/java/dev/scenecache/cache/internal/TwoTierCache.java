@@ -100,9 +100,12 @@ public class TwoTierCache {
             counters.bypasses.increment();
             return fromSource(source, counters, CacheOutcome.BYPASS);
         }
+        // Redis Cluster: the masters trusted now, read before the generation (a failover moves the
+        // generations on before it trusts new masters), so that this read is answered only by them.
+        ClusterTopology.View masters = coherence.trustedMasters();
         long cacheGeneration = coherence.cacheGeneration(spec.cache());
         String lease = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
-        return l2.read(key, cacheGeneration, lease)
+        return l2.read(key, cacheGeneration, lease, masters)
                 .onFailure().recoverWithItem(failure -> {
                     counters.errors.increment();
                     LOG.debugf("Redis read of [%s] failed: [%s]", key.redisKey(), failure.toString());

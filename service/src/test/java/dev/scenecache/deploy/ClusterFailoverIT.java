@@ -1,0 +1,235 @@
+package dev.scenecache.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.scenecache.testing.Http;
+import dev.scenecache.testing.LoadGenerator;
+import dev.scenecache.testing.RedisCluster;
+import dev.scenecache.testing.ServiceProcess;
+import dev.scenecache.testing.TestServers;
+
+/**
+ * Two instances of the packaged service on a real Redis Cluster of 3 masters and 3 replicas, through
+ * the failures a cluster has: a master SIGKILLed under load (its replica is promoted, the old master
+ * comes back as a replica), a replica promoted although it missed acknowledged writes, a master stalled
+ * (SIGSTOP) until the cluster fails it over. Reads and writes go to both instances; every read is checked
+ * against the last write acknowledged before it was sent (by either instance): 0 stale, 0 failed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFailoverIT {
+
+    private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+
+    private static RedisCluster cluster;
+    private static ServiceProcess a;
+    private static ServiceProcess b;
+    private static final List<LoadGenerator.Target> targets = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestServers.cluster();
+        Map<String, String> env = Map.of("REDIS_HOSTS", cluster.url(), "REDIS_CLIENT_TYPE", "cluster");
+        a = ServiceProcess.start("cluster-a", env);
+        b = ServiceProcess.start("cluster-b", env);
+        for (int p = 0; p < 6; p++) {
+            String project = Http.id(Http.send(a.port(), "POST", "/projects",
+                    "{\"name\": \"Cluster " + p + "\", \"type\": \"marketing\"}", 201));
+            for (int s = 0; s < 5; s++) {
+                targets.add(new LoadGenerator.Target(project, Http.id(Http.send(a.port(), "POST",
+                        "/projects/" + project + "/scenes",
+                        "{\"name\": \"S" + s + "\", \"type\": \"intro\", \"tsxCode\": \"export default () => null;\"}", 201))));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @BeforeEach
+    void healthyCluster() {
+        cluster.awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Order(1)
+    void shouldServeEveryInstanceFreshReadsOfTheOthersWritesAndFlushEveryL1() throws Exception {
+        // Action: 1500 requests, a fifth of them writes, spread over both instances.
+        try (LoadGenerator load = new LoadGenerator(List.of(a.port(), b.port()), 8, targets, 0.9, 0.2, null)) {
+            LoadGenerator.Result result = load.requests("cluster", 8, 1500, Duration.ofMinutes(5));
+            // Expected: none failed, none stale, and both instances served hits.
+            assertThat(result.errors()).isZero();
+            assertThat(result.stale()).as("%s", result.staleReads()).isZero();
+            assertThat(result.instances()).allSatisfy(i -> assertThat(i.hits()).as("port %s", i.port()).isPositive());
+        }
+
+        // Action: b holds a scene in L1; a flushes the scene cache (admin API).
+        LoadGenerator.Target target = targets.get(0);
+        String path = "/projects/" + target.project() + "/scenes/" + target.scene();
+        Http.send(b.port(), "GET", path, null, 200);
+        assertThat(Http.send(b.port(), "GET", path, null, 200).headers().firstValue("X-Cache-Tier")).hasValue("L1");
+        HttpResponse<String> flushed = Http.sendAuthorized(a.port(), "DELETE", "/admin/cache/scene", "test-admin-token", 204);
+        assertThat(flushed.statusCode()).isEqualTo(204);
+        // Expected: b's next read is not from its L1 (nor from Redis: the cache's generation moved on).
+        assertThat(Http.send(b.port(), "GET", path, null, 200).headers().firstValue("X-Cache")).hasValue("MISS");
+    }
+
+    @Test
+    @Order(2)
+    void shouldNeverServeWhatAPromotedReplicaMissed() throws Exception {
+        // Arrange: a scene cached on its master M and, replicated, on M's replica R.
+        LoadGenerator.Target target = targets.get(7);
+        String path = "/projects/" + target.project() + "/scenes/" + target.scene();
+        int master = cluster.masterOf("sc:{p:" + target.project() + "}:g");
+        int replica = cluster.replicaOf(master);
+        Http.send(a.port(), "PATCH", path, "{\"name\": \"Before failover\"}", 200);
+        for (ServiceProcess service : List.of(a, b)) {
+            Http.send(service.port(), "GET", path, null, 200);
+        }
+        cluster.awaitReplicated(master);
+
+        // Action: R stalls; a write is acknowledged (written through to M only); M dies; R is promoted
+        // although it never received the write.
+        cluster.freeze(replica);
+        long acknowledged;
+        try {
+            acknowledged = version(Http.send(a.port(), "PATCH", path, "{\"name\": \"Written before the failover\"}", 200));
+        } finally {
+            cluster.kill(master);
+            cluster.thaw(replica);
+        }
+        try {
+            cluster.awaitMaster(replica, Duration.ofSeconds(60));
+            readNothingOlderThan(acknowledged, path, replica, target);
+        } finally {
+            cluster.restart(master);
+        }
+    }
+
+    private void readNothingOlderThan(long acknowledged, String path, int replica, LoadGenerator.Target target)
+            throws Exception {
+
+        // Expected: R really holds the older cached value...
+        assertThat(cluster.call(replica, "EXISTS", "sc:{p:" + target.project() + "}:scene:" + target.scene()))
+                .isEqualTo(1L);
+        // ...yet no read on either instance, from now on, is older than the acknowledged write.
+        for (int i = 0; i < 30; i++) {
+            for (ServiceProcess service : List.of(a, b)) {
+                HttpResponse<String> read = Http.send(service.port(), "GET", path, null, 200);
+                assertThat(version(read)).as("read %s on :%s (%s)", i, service.port(),
+                        read.headers().firstValue("X-Cache").orElse("")).isGreaterThanOrEqualTo(acknowledged);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void shouldAnswerEveryRequestThroughAMasterFailoverAndCacheAgainWithoutRestart() throws Exception {
+        int master = cluster.masterOf("sc:{p:" + targets.get(0).project() + "}:g");
+        int replica = cluster.replicaOf(master);
+        try {
+            failOverUnderLoad(master, replica);
+        } finally {
+            // The old master comes back (as a replica of the promoted one).
+            cluster.restart(master);
+        }
+        cluster.awaitHealthy(Duration.ofSeconds(60));
+        // Action: 600 more requests.
+        try (LoadGenerator load = new LoadGenerator(List.of(a.port(), b.port()), 8, targets, 0.9, 0.1, null)) {
+            LoadGenerator.Result after = load.requests("after", 8, 600, Duration.ofMinutes(5));
+            // Expected: caching resumed by itself on every instance; still 0 stale, 0 errors.
+            assertThat(after.errors()).isZero();
+            assertThat(after.stale()).as("%s", after.staleReads()).isZero();
+            assertThat(after.instances()).allSatisfy(i -> assertThat(i.hitRate()).as("port %s", i.port()).isGreaterThan(50));
+        }
+    }
+
+    private void failOverUnderLoad(int master, int replica) throws Exception {
+        try (LoadGenerator load = new LoadGenerator(List.of(a.port(), b.port()), 8, targets, 0.9, 0.1, null)) {
+            // Action: readers and writers on both instances; the master of the hottest project is SIGKILLed;
+            // the load goes on until 5 s after its replica was promoted.
+            CompletableFuture<LoadGenerator.Result> during = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.closedLoop("failover", 8, 10);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2_000);
+            cluster.kill(master);
+            cluster.awaitMaster(replica, Duration.ofSeconds(60));
+            LoadGenerator.Result failover = during.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            // Expected: every request answered, none stale; none waited for long (a hang guard, not a target).
+            assertThat(failover.errors()).isZero();
+            assertThat(failover.stale()).as("%s", failover.staleReads()).isZero();
+            assertThat(failover.latency().getMaxValue()).isLessThan(Duration.ofSeconds(10).toNanos() / 1000);
+            System.out.printf("failover: %d requests, %d hits, %d bypasses, p99 %.1f ms, max %.1f ms%n",
+                    failover.requests(), failover.hits(), failover.bypasses(), failover.millis(99),
+                    failover.latency().getMaxValue() / 1000.0);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void shouldAnswerEveryRequestWhileAMasterIsStalledAndRecoverItsShards() throws Exception {
+        int master = cluster.masterOf("sc:{p:" + targets.get(10).project() + "}:g");
+        try (LoadGenerator load = new LoadGenerator(List.of(a.port(), b.port()), 8, targets, 0.9, 0.1, null)) {
+            // Action: a master stops answering (SIGSTOP) for 4 s under load: longer than the cluster's node
+            // timeout, so its replica is promoted meanwhile; then it wakes up and finds itself replaced.
+            CompletableFuture<LoadGenerator.Result> during = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.closedLoop("stalled", 8, 10);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2_000);
+            cluster.freeze(master);
+            try {
+                Thread.sleep(4_000);
+            } finally {
+                cluster.thaw(master);
+            }
+            LoadGenerator.Result stalled = during.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(stalled.errors()).isZero();
+            assertThat(stalled.stale()).as("%s", stalled.staleReads()).isZero();
+            assertThat(stalled.latency().getMaxValue()).isLessThan(Duration.ofSeconds(10).toNanos() / 1000);
+        }
+        cluster.awaitHealthy(Duration.ofSeconds(60));
+        try (LoadGenerator load = new LoadGenerator(List.of(a.port(), b.port()), 8, targets, 0.9, 0.1, null)) {
+            LoadGenerator.Result after = load.requests("after", 8, 600, Duration.ofMinutes(5));
+            assertThat(after.errors()).isZero();
+            assertThat(after.stale()).as("%s", after.staleReads()).isZero();
+            assertThat(after.instances()).allSatisfy(i -> assertThat(i.hitRate()).as("port %s", i.port()).isGreaterThan(50));
+        }
+    }
+
+    private static long version(HttpResponse<String> response) {
+        Matcher matcher = VERSION.matcher(response.body());
+        assertThat(matcher.find()).as(response.body()).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+}
