@@ -137,6 +137,9 @@ public class CacheMonitor {
         } else if (config.l1().enabled() && !coherence.heartbeatFresh()) {
             reasons.add("invalidation heartbeat late: the in-process tier is fenced off");
         }
+        if (!coherence.topologyUsable()) {
+            reasons.add("Redis Cluster slot map not confirmed recently: L2 is not read until a poll confirms it");
+        }
         if (coherence.waitingForReplay()) {
             reasons.add(coherence.pendingInvalidations()
                     + " invalidation(s) waiting for Redis: L2 is not read until they are applied");
@@ -173,12 +176,25 @@ public class CacheMonitor {
                     settings.problems());
             return Uni.createFrom().item(redis);
         }
-        return tier.send(Request.cmd(Command.INFO).arg("memory"))
-                .map(response -> {
-                    String info = response.toString();
+        // On Redis Cluster, every node's: the figures are the fullest node's (where evictions start first).
+        return tier.toEveryNode(Request.cmd(Command.INFO).arg("memory"))
+                .chain(sends -> Uni.join().all(sends).andCollectFailures())
+                .map(responses -> {
+                    String fullest = null;
+                    double highest = -1;
+                    for (var response : responses) {
+                        String info = response.toString();
+                        Long used = field(info, "used_memory");
+                        Long max = field(info, "maxmemory");
+                        double ratio = used == null ? 0 : max == null || max == 0 ? used / 1e18 : (double) used / max;
+                        if (ratio > highest) {
+                            highest = ratio;
+                            fullest = info;
+                        }
+                    }
                     redisProblem = null;
-                    redis = new RedisState(true, field(info, "used_memory"), field(info, "maxmemory"),
-                            text(info, "maxmemory_policy"), settings.problems());
+                    redis = new RedisState(true, field(fullest, "used_memory"), field(fullest, "maxmemory"),
+                            text(fullest, "maxmemory_policy"), settings.problems());
                     return redis;
                 })
                 .onFailure().recoverWithItem(failure -> {

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import dev.scenecache.cache.CacheConfig;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 
@@ -44,19 +43,21 @@ public class RedisSettings {
     }
 
     private void set(String parameter, Optional<String> value) {
+        // On Redis Cluster, CONFIG SET is per node: every node gets it (replicas too: they may be promoted).
         value.filter(v -> !v.isBlank())
-                .ifPresent(v -> Uni.createFrom()
-                        .deferred(() -> tier.send(Request.cmd(Command.CONFIG).arg("SET").arg(parameter).arg(v)))
-                        .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                        .subscribe().with(
-                                ok -> LOG.infof("Redis %s set to [%s]", parameter, v),
-                                failure -> {
-                                    String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
-                                    synchronized (problems) {
-                                        problems.add(problem);
-                                    }
-                                    LOG.warn(problem);
-                                }));
+                .ifPresent(v -> tier.toEveryNode(Request.cmd(Command.CONFIG).arg("SET").arg(parameter).arg(v))
+                        .onFailure().recoverWithItem(List.of())
+                        .subscribe().with(sends -> sends.forEach(send -> send
+                                .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                                .subscribe().with(
+                                        ok -> LOG.infof("Redis %s set to [%s]", parameter, v),
+                                        failure -> {
+                                            String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
+                                            synchronized (problems) {
+                                                problems.add(problem);
+                                            }
+                                            LOG.warn(problem);
+                                        }))));
     }
 
     /** What could not be applied, for the stats and health reasons. */

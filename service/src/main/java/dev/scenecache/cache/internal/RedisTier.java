@@ -327,6 +327,21 @@ public class RedisTier {
         });
     }
 
+    /**
+     * A keyless command for each node of the deployment (every node of a cluster, replicas included, as
+     * the last topology poll lists them), each guarded as any command; a node's failure is its answer.
+     */
+    public Uni<List<Uni<Response>>> toEveryNode(Request request) {
+        if (!topology.enabled()) {
+            return Uni.createFrom().item(List.of(send(request)));
+        }
+        Uni<List<java.net.URI>> nodes = topology.lastPolled() != null ? Uni.createFrom().item(topology.nodes())
+                : topology.poll(router).map(view -> topology.nodes()).onFailure().recoverWithItem(topology::nodes);
+        return nodes.map(list -> list.stream()
+                .map(node -> guarded(() -> router.sendTo(node, request), timeout).memoize().indefinitely())
+                .toList());
+    }
+
     public Uni<Response> publish(String channel, String message) {
         return send(Request.cmd(Command.PUBLISH).arg(channel).arg(message));
     }

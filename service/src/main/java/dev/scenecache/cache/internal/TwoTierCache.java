@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
  * <pre>
  * caching off            -> source                                   BYPASS
  * L1 usable and holds it -> L1                                       HIT L1
+ *   (else, while L1 is usable, join the load of the key in flight, if any)
  * Redis usable           -> read script: current entry               HIT L2   (then into L1)
  *                                        none: lease taken -> source MISS     (fill with the lease, into L1)
  * Redis failing/unusable -> source                                   BYPASS   (nothing stored anywhere)
@@ -84,7 +85,11 @@ public class TwoTierCache {
                         : Uni.createFrom().item(entry.value());
             }
         }
-        Uni<Result> shared = l1.sharedLoad(key, () -> load(key, spec, source, counters));
+        // One load per key at a time, shared by the reads that arrive meanwhile: an in-process cache of
+        // the load in flight, trusted like L1 only while this instance hears invalidations (a write it
+        // did not hear about must not hand a later reader the value loaded before its commit).
+        Uni<Result> shared = coherence.l1Usable() ? l1.sharedLoad(key, () -> load(key, spec, source, counters))
+                : load(key, spec, source, counters);
         return shared.map(result -> {
             CacheHeaders.record(context, result.outcome());
             if (result.notFound() != null) {
