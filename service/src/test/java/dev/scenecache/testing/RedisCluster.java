@@ -18,7 +18,8 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis Cluster of {@code masters} masters with one replica each, made of redis-server processes
- * (the binary embedded-redis ships, 6.2) on free loopback ports, joined the way an operator does it:
+ * (the binary embedded-redis ships, 6.2, or {@code -Dscenecache.redis-server}) on free loopback ports, joined the way an
+ * operator does it:
  * {@code CLUSTER MEET}, {@code CLUSTER ADDSLOTS}, {@code CLUSTER REPLICATE}. Failures are the real ones:
  * {@link #kill} is SIGKILL (its replica is promoted by the cluster itself), {@link #freeze} is SIGSTOP,
  * and {@link #restart} brings a killed node back on its port with its {@code nodes.conf}, so that it
@@ -41,7 +42,10 @@ public final class RedisCluster implements AutoCloseable {
     public static RedisCluster start(Path dir, int masters) {
         try {
             Files.createDirectories(dir.resolve("bin"));
-            File binary = ExecutableProvider.newJarResourceProvider(dir.resolve("bin").toFile()).get();
+            // -Dscenecache.redis-server=/usr/bin/redis-server: another build (Debian's 7.0), else the embedded 6.2.
+            String other = System.getProperty("scenecache.redis-server", "");
+            File binary = !other.isBlank() ? new File(other)
+                    : ExecutableProvider.newJarResourceProvider(dir.resolve("bin").toFile()).get();
             RedisCluster cluster = new RedisCluster(binary, dir);
             List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < 2 * masters; i++) {
