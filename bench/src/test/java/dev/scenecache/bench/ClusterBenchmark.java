@@ -129,7 +129,7 @@ public final class ClusterBenchmark {
         if (!variant.l1()) {
             env.put("CACHE_L1_ENABLED", "false");
         }
-        String log = variant.name().replaceAll("[^a-z0-9]+", "-") + "-round" + round + ".log";
+        String log = variant.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-round" + round + ".log";
         try (ServiceProcess service = SceneReadBenchmark.startService(jar, env, dir.resolve("cluster-" + log));
                 LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, WRITES, null)) {
             try (LoadGenerator fill = new LoadGenerator(service.port(), 16, targets, 0.0, 0, null)) {
@@ -148,9 +148,11 @@ public final class ClusterBenchmark {
             }
             Phase phase = new Phase(variant.name(), round, result, (double) total / result.requests(), perNode);
             say(String.format(Locale.ROOT,
-                    "%s round %d: %.0f req/s, p99 %.2f ms, hit rate %.1f%%, %.2f Redis commands/request, errors %d, stale %d",
-                    variant.name(), round, result.throughput(), result.millis(99), result.hitRate(),
-                    phase.commandsPerRequest(), result.errors(), result.stale()));
+                    "%s round %d: %.0f req/s, p99 %.2f ms (writes %.2f), hit rate %.1f%% (L1 %.1f%%), %.2f Redis commands/request %s, errors %d, stale %d",
+                    variant.name(), round, result.throughput(), result.millis(99),
+                    result.writeLatency().getValueAtPercentile(99) / 1000.0, result.hitRate(),
+                    100.0 * result.l1Hits() / Math.max(1, result.hits()), phase.commandsPerRequest(), perNode, result.errors(),
+                    result.stale()));
             return phase;
         }
     }
@@ -162,7 +164,7 @@ public final class ClusterBenchmark {
             long sum = 0;
             for (String line : Resp.string(node, "INFO", "commandstats").split("\r\n")) {
                 if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_replconf")) {
-                    sum += Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
+                    sum += Long.parseLong(line.replaceAll("^cmdstat_[^:]+:calls=(\\d+),.*", "$1"));
                 }
             }
             counts.put(node, sum);
@@ -235,17 +237,19 @@ public final class ClusterBenchmark {
         out.append(String.format(Locale.ROOT,
                 "%d scenes, Zipf 0.99, %.0f%% writes, %d connections, %.0f s per phase, %d rounds; each phase on a new service process.%n%n",
                 scenes, WRITES * 100, connections, seconds, rounds));
-        out.append(
-                "| variant | round | req/s | p50 ms | p99 ms | hit rate | Redis commands / request | per master | errors | stale |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| variant | round | req/s | p50 ms | p99 ms | p99 writes ms | hit rate | L1 share of hits"
+                + " | Redis commands / request | per master | errors | stale |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Double>> throughput = new LinkedHashMap<>();
         for (Phase p : phases) {
             LoadGenerator.Result r = p.result();
             StringBuilder perNode = new StringBuilder();
             p.perNode().values().forEach(v -> perNode.append(String.format(Locale.ROOT, "%.2f ", v)));
-            out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.1f%% | %.2f | %s| %d | %d |%n",
-                    p.variant(), p.round(), r.throughput(), r.millis(50), r.millis(99), r.hitRate(),
-                    p.commandsPerRequest(), perNode, r.errors(), r.stale()));
+            out.append(String.format(Locale.ROOT,
+                    "| %s | %d | %.0f | %.2f | %.2f | %.2f | %.1f%% | %.1f%% | %.2f | %s| %d | %d |%n",
+                    p.variant(), p.round(), r.throughput(), r.millis(50), r.millis(99),
+                    r.writeLatency().getValueAtPercentile(99) / 1000.0, r.hitRate(),
+                    100.0 * r.l1Hits() / Math.max(1, r.hits()), p.commandsPerRequest(), perNode, r.errors(), r.stale()));
             throughput.computeIfAbsent(p.variant(), k -> new ArrayList<>()).add(r.throughput());
         }
         Map<String, Double> medians = new LinkedHashMap<>();

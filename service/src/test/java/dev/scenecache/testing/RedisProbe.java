@@ -84,14 +84,16 @@ public final class RedisProbe implements AutoCloseable {
     /** Commands the server has processed since it started (this call included). */
     public long commandsProcessed() {
         if (cluster != null) {
-            // Every master's commands but replication's own and these looks (INFO).
+            // Every master's commands but replication's own (REPLCONF, PING) and these looks' (INFO, and the
+            // CLUSTER NODES that finds the masters; the service's own CLUSTER commands are topology polls).
             long sum = 0;
             for (int master : cluster.masters()) {
                 String stats = Resp.string(master, "INFO", "commandstats");
                 for (String line : stats.split("\r\n")) {
                     if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_replconf")
-                            && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_ping")) {
-                        sum += Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
+                            && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_ping")
+                            && !line.startsWith("cmdstat_cluster")) {
+                        sum += Long.parseLong(line.replaceAll("^cmdstat_[^:]+:calls=(\\d+),.*", "$1"));
                     }
                 }
             }

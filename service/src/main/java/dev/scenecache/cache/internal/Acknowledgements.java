@@ -55,6 +55,9 @@ final class Acknowledgements {
     private final boolean countReceivers;
     /** PUBLISH of acknowledgements and broadcasts: through the subscription's node, else any node. */
     private volatile BiFunction<String, String, Uni<Long>> publisher;
+    /** Applies operations to this instance's L1 (the writer's second pass, on Redis Cluster). */
+    private volatile java.util.function.Consumer<List<String>> localPass = ops -> {
+    };
     /** Whether this instance hears the channel now: only then does it know who is live. */
     private volatile java.util.function.BooleanSupplier hearing = () -> true;
 
@@ -70,6 +73,11 @@ final class Acknowledgements {
         this.liveNanos = liveFor.toNanos();
         this.countReceivers = countReceivers;
         this.publisher = (channel, message) -> tier.publish(channel, message).map(Response::toLong);
+    }
+
+    /** How to apply operations to this instance's L1. */
+    void applyLocallyWith(java.util.function.Consumer<List<String>> localPass) {
+        this.localPass = localPass;
     }
 
     /** Tells whether this instance hears the channel now (its own heartbeat came back recently). */
@@ -146,12 +154,22 @@ final class Acknowledgements {
         // Without PUBLISH's count (Redis Cluster), who must acknowledge is known only while this instance
         // hears the heartbeats; when it does not, it waits the whole ack timeout: by then every instance
         // has either received the message or stopped using its L1.
-        AckWaiter waiter = new AckWaiter(live(), !countReceivers && !hearing.getAsBoolean());
+        // On one Redis the writer also waits for its own copy (PUBLISH counts it): its arrival is the
+        // second pass over the writer's L1. On Redis Cluster that copy crosses the cluster bus; the writer
+        // makes the second pass itself when PUBLISH has run, and waits for the others only.
+        java.util.Set<String> others = live();
+        if (!countReceivers) {
+            others.remove(instanceId);
+        }
+        AckWaiter waiter = new AckWaiter(others, !countReceivers && !hearing.getAsBoolean());
         waiters.put(seq, waiter);
         Executor caller = CallerContext.current();
         String message = instanceId + "\t" + seq + (toRedis ? "\t" + TO_REDIS : "") + "\n" + String.join("\n", ops);
         return publisher.apply(CHANNEL, message)
                 .chain(receivers -> {
+                    if (!countReceivers) {
+                        localPass.accept(ops);
+                    }
                     waiter.expect(countReceivers ? receivers : 0);
                     return Uni.createFrom().completionStage(waiter.done)
                             .ifNoItem().after(timeout).recoverWithItem(() -> {

@@ -13,7 +13,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
@@ -28,7 +30,7 @@ import io.vertx.redis.client.RedisOptions;
  * stops the whole cluster for this instance until the dead node leaves the map; it also picks a node at
  * random for keyless commands, and it hides where a command went. Here a dead or stalled node fails only
  * the commands of its own slots (within the Redis timeout), a pipeline goes to the node this instance
- * chose (so that {@code CLUSTER MYID} at its end names the node that answered the rest), and a
+ * chose, on a connection whose node proved its identity ({@code CLUSTER MYID}) when it was opened, and a
  * redirection ({@code MOVED}, {@code ASK}) is not followed: it fails the command, as an error reply, and
  * the topology is polled at once; the caller goes to the source as for any Redis failure.
  *
@@ -45,6 +47,8 @@ public class ClusterRouter {
     private final int poolSize;
     private final int poolWaiting;
     private final ConcurrentHashMap<String, Redis> clients = new ConcurrentHashMap<>();
+    /** One identified connection per node, for the pipelines of L2 reads (bounded by the nodes). */
+    private final ConcurrentHashMap<String, Uni<Identified>> identified = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
 
     public ClusterRouter(Vertx vertx, ClusterTopology topology,
@@ -63,9 +67,60 @@ public class ClusterRouter {
         return Uni.createFrom().deferred(() -> sendTo(target(slot), request));
     }
 
-    /** Commands in one pipeline, to the master of {@code slot}. */
-    Uni<List<Response>> batch(List<Request> requests, int slot) {
-        return Uni.createFrom().deferred(() -> client(target(slot)).batch(requests));
+    /** The node at an address is not the one this instance trusts there (a failover, a restart). */
+    static final class NotTheTrustedNode extends RuntimeException {
+        NotTheTrustedNode(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A connection to one node and the id that node gave ({@code CLUSTER MYID}) when it was opened. */
+    private record Identified(RedisConnection connection, String nodeId) {
+    }
+
+    /**
+     * Commands in one pipeline to {@code node}, on a connection of their own to it, which said at its
+     * opening that its node is {@code nodeId}; failed with {@link NotTheTrustedNode} when another node is
+     * there. A connection's node never changes (a restart closes it), so the proof costs one command
+     * per connection, not one per pipeline. All the pipelines to a node share that connection (Redis
+     * answers in order; the client pipelines them, up to its waiting-handlers bound).
+     */
+    Uni<List<Response>> pipelineOn(URI node, String nodeId, List<Request> requests) {
+        return identified(node).chain(connection -> {
+            if (!connection.nodeId().equals(nodeId)) {
+                topology.suspect();
+                return Uni.createFrom().failure(new NotTheTrustedNode("node " + connection.nodeId() + " at " + node.getPort()
+                        + ", not the trusted master " + nodeId));
+            }
+            return connection.connection().batch(requests);
+        });
+    }
+
+    private Uni<Identified> identified(URI node) {
+        String endpoint = node.toString();
+        return identified.computeIfAbsent(endpoint, e -> client(node).connect()
+                .chain(connection -> connection.send(Request.cmd(Command.CLUSTER).arg("MYID"))
+                        .map(id -> {
+                            // Dropped when it ends: the next pipeline opens and identifies a new one.
+                            connection.exceptionHandler(t -> forget(endpoint, connection));
+                            connection.endHandler(() -> forget(endpoint, connection));
+                            return new Identified(connection, id.toString());
+                        })
+                        .onFailure().invoke(f -> connection.close().subscribe().with(x -> {
+                        }, x -> {
+                        })))
+                .onFailure().invoke(f -> identified.remove(endpoint))
+                .memoize().indefinitely());
+    }
+
+    private void forget(String endpoint, RedisConnection connection) {
+        Uni<Identified> current = identified.get(endpoint);
+        if (current != null) {
+            identified.remove(endpoint, current);
+        }
+        connection.close().subscribe().with(x -> {
+        }, x -> {
+        });
     }
 
     /** One command to one node. */
@@ -97,6 +152,7 @@ public class ClusterRouter {
 
     @PreDestroy
     void close() {
+        identified.clear();
         clients.values().forEach(Redis::close);
         clients.clear();
     }

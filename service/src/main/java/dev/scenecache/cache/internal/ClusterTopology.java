@@ -58,7 +58,7 @@ public class ClusterTopology {
         }
 
         /** Where the master of {@code slot} is, or null. */
-        URI address(int slot) {
+        public URI address(int slot) {
             String owner = ownerBySlot[slot];
             return owner == null ? null : addresses.get(owner);
         }
@@ -91,12 +91,6 @@ public class ClusterTopology {
     /** L2 may be read: not a cluster, or a trusted view confirmed within the fence. */
     public boolean usable() {
         return !enabled || (trusted != null && System.nanoTime() - confirmedAt < fenceNanos);
-    }
-
-    /** The master this instance trusts for {@code slot}, or null. */
-    public String trustedOwner(int slot) {
-        View view = trusted;
-        return view == null ? null : view.owner(slot);
     }
 
     /** A read was answered by another node than the trusted one, or redirected: poll at once. */

@@ -99,6 +99,7 @@ public class Coherence {
         this.subscription = new InvalidationSubscription(instanceId, vertx, candidates, tier, l1, config, acks, pending,
                 generations, () -> this.enabled);
         acks.publishWith(subscription::publish);
+        acks.applyLocallyWith(ops -> InvalidationOps.applyToL1(ops, l1, generations));
         // Hearing the channel (own heartbeats back, twice since subscribing): by then the others' are heard too.
         acks.hearingWith(subscription::heartbeatFresh);
     }

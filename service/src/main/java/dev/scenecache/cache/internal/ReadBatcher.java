@@ -43,9 +43,10 @@ import io.vertx.mutiny.redis.client.Response;
  * <li><b>Never across slots on Redis Cluster.</b> A cross-slot {@code MGET} is refused by Redis, and
  * the cluster client of Vert.x 4.5 splits it without keeping the replies in key order
  * (vertx-redis-client #537). There a batch is one pipeline per node (the master this instance trusts
- * for the slots, {@link ClusterTopology}) of one {@code MGET} per hash slot, followed by
- * {@code CLUSTER MYID}: when another node answered (the slot map moved under us), every read of that
- * pipeline fails (each goes to the source) and the topology is polled at once.</li>
+ * for the slots, {@link ClusterTopology}) of one {@code MGET} per hash slot, on a connection whose node
+ * said its {@code CLUSTER MYID} when it was opened: when another node is at that address now (the slot
+ * map moved under us), every read of that pipeline fails (each goes to the source) and the topology is
+ * polled at once.</li>
  * </ul>
  * Hand-written: the reactive Redis client has no automatic batching (Lettuce's auto-batching is for its
  * own client; Vert.x flushes every command).
@@ -57,7 +58,7 @@ final class ReadBatcher {
     /** Sends one request within a timeout (the tier's guarded send). */
     private final BiFunction<Request, Duration, Uni<Response>> send;
     /** Sends one pipeline within a timeout (the tier's guarded batch), for Redis Cluster. */
-    private final BiFunction<List<Request>, Duration, Uni<List<Response>>> sendPipeline;
+    private final PipelineSender sendPipeline;
     private final ClusterTopology topology;
     private final boolean enabled;
     /** Told the number of reads of every batch sent. */
@@ -70,7 +71,7 @@ final class ReadBatcher {
     };
 
     ReadBatcher(BiFunction<Request, Duration, Uni<Response>> send,
-            BiFunction<List<Request>, Duration, Uni<List<Response>>> sendPipeline, ClusterTopology topology,
+            PipelineSender sendPipeline, ClusterTopology topology,
             boolean enabled, IntConsumer sizes) {
         this.send = send;
         this.sendPipeline = sendPipeline;
@@ -101,6 +102,12 @@ final class ReadBatcher {
 
     private static Request pair(CacheKey key) {
         return Request.cmd(Command.MGET).arg(key.redisKey()).arg(key.groupGenerationKey());
+    }
+
+    /** Sends one pipeline to one node within a timeout (the tier's guarded pipeline), for Redis Cluster. */
+    interface PipelineSender {
+        /** To {@code node}, whose {@code CLUSTER MYID} must be {@code nodeId}. */
+        Uni<List<Response>> send(java.net.URI node, String nodeId, List<Request> requests, Duration timeout);
     }
 
     /** A read; on Redis Cluster with its slot and the masters trusted when it started. */
@@ -180,8 +187,8 @@ final class ReadBatcher {
     }
 
     /**
-     * Redis Cluster: one pipeline per trusted master, of one {@code MGET} per slot and {@code CLUSTER MYID};
-     * the answers count only when that master gave them.
+     * Redis Cluster: one pipeline per trusted master, of one {@code MGET} per slot, on a connection to the
+     * node that proved to be that master ({@link ClusterRouter#pipelineOn}).
      */
     private void sendToNodes(List<Pending> sent) {
         Map<String, Map<Integer, List<Pending>>> byNode = new LinkedHashMap<>();
@@ -211,16 +218,13 @@ final class ReadBatcher {
                 pipeline.add(mget);
                 all.addAll(group);
             }
-            pipeline.add(Request.cmd(Command.CLUSTER).arg("MYID"));
             sizes.accept(all.size());
-            sendPipeline.apply(pipeline, RedisTier.remaining(earliest)).subscribe().with(replies -> {
-                Response answeredBy = replies.get(replies.size() - 1);
-                if (answeredBy == null || !node.equals(answeredBy.toString())) {
-                    topology.suspect();
-                    failAll(all, new RedisTier.RedisUnavailable("read answered by node " + answeredBy
-                            + ", not by the trusted master " + node, null));
-                    return;
-                }
+            java.net.URI address = trusted.addresses().get(node);
+            if (address == null) {
+                failAll(all, new RedisTier.RedisUnavailable("no address for master " + node, null));
+                return;
+            }
+            sendPipeline.send(address, node, pipeline, RedisTier.remaining(earliest)).subscribe().with(replies -> {
                 for (int g = 0; g < groups.size(); g++) {
                     Response values = replies.get(g);
                     List<Pending> group = groups.get(g);

@@ -195,31 +195,24 @@ public class RedisTier {
     }
 
     /**
-     * Redis Cluster: the script and {@code CLUSTER MYID} in one pipeline; its answer counts only when the
-     * master this instance trusts for the keys' slot ran it ({@link ClusterTopology}).
+     * Redis Cluster: the script on a connection to the master this instance trusts for the keys' slot,
+     * proven by its {@code CLUSTER MYID} ({@link ClusterTopology}, {@link ClusterRouter#pipelineOn}).
      */
     private Uni<Response> scriptOnTrustedMaster(String sha, String body, List<String> keys, List<String> args,
             ClusterTopology.View masters, Duration within) {
         return Uni.createFrom().deferred(() -> {
-            String owner = masters == null ? null : masters.owner(HashSlot.of(keys.get(0)));
+            int slot = HashSlot.of(keys.get(0));
+            String owner = masters == null ? null : masters.owner(slot);
             if (owner == null || topology.trusted() != masters) {
                 return Uni.createFrom().failure(new RedisUnavailable("masters changed since the read started", null));
             }
+            java.net.URI node = masters.address(slot);
             long deadline = System.nanoTime() + within.toNanos();
-            Request myId = Request.cmd(Command.CLUSTER).arg("MYID");
-            return sendPipeline(List.of(evalRequest(Command.EVALSHA, sha, keys, args), myId), within)
+            return sendPipeline(node, owner, List.of(evalRequest(Command.EVALSHA, sha, keys, args)), within)
                     .onFailure(RedisTier::isNoScript)
-                    .recoverWithUni(() -> sendPipeline(List.of(evalRequest(Command.EVAL, body, keys, args), myId),
+                    .recoverWithUni(() -> sendPipeline(node, owner, List.of(evalRequest(Command.EVAL, body, keys, args)),
                             remaining(deadline)))
-                    .map(replies -> {
-                        Response answeredBy = replies.get(1);
-                        if (answeredBy == null || !owner.equals(answeredBy.toString())) {
-                            topology.suspect();
-                            throw new RedisUnavailable("read answered by node " + answeredBy
-                                    + ", not by the trusted master " + owner, null);
-                        }
-                        return replies.get(0);
-                    });
+                    .map(replies -> replies.get(0));
         });
     }
 
@@ -359,29 +352,20 @@ public class RedisTier {
      * Several commands in one pipeline, on one connection (Redis Cluster: to the one node that serves
      * their keys), bounded by the timeout and guarded by the circuit breaker as one command.
      */
-    Uni<List<Response>> sendPipeline(List<Request> requests, Duration timeout) {
+    /**
+     * Redis Cluster: several commands in one pipeline to {@code node} (the master this instance trusts
+     * for their slots), bounded by the timeout and guarded by the circuit breaker as one command. A
+     * command there whose slot has moved answers a redirection, an error reply.
+     */
+    Uni<List<Response>> sendPipeline(java.net.URI node, String nodeId, List<Request> requests, Duration timeout) {
         return guarded(() -> {
-            if (!topology.enabled()) {
-                return redis.batch(requests);
-            }
-            int slot = -1;
-            for (Request request : requests) {
-                int own = slotOf(request);
-                if (own >= 0 && slot >= 0 && own != slot && !sameNode(own, slot)) {
-                    throw new IllegalStateException("Pipeline across nodes: slots " + slot + " and " + own);
-                }
-                slot = slot < 0 ? own : slot;
-            }
-            return router.batch(requests, slot);
+            requests.forEach(RedisTier::slotOf); // each command in one slot
+            return router.pipelineOn(node, nodeId, requests);
         }, timeout).onFailure().invoke(f -> {
             // A redirection, a dead node: whatever it is, look at the topology now.
             topology.suspect();
         }).onFailure(RedisTier::isSlotMapMismatch)
                 .transform(f -> new RedisUnavailable("slot map changed: " + f.getMessage(), f));
-    }
-
-    private boolean sameNode(int slot, int other) {
-        return java.util.Objects.equals(topology.addressOf(slot), topology.addressOf(other));
     }
 
     /**
@@ -404,10 +388,15 @@ public class RedisTier {
         return slot;
     }
 
-    /** A redirection: the slot moved (failover, resharding) since the last topology poll. */
+    /**
+     * A redirection (the slot moved since the last topology poll), or another node than the trusted one
+     * at its address: not a failure of Redis.
+     */
     private static boolean isSlotMapMismatch(Throwable failure) {
         String message = String.valueOf(failure.getMessage());
-        return isCommandError(failure) && (message.contains("MOVED ") || message.contains("ASK "));
+        return isCommandError(failure) && (message.contains("MOVED ") || message.contains("ASK "))
+                || failure instanceof ClusterRouter.NotTheTrustedNode
+                || failure.getCause() instanceof ClusterRouter.NotTheTrustedNode;
     }
 
     private <T> Uni<T> guarded(java.util.function.Supplier<Uni<T>> call, Duration timeout) {
