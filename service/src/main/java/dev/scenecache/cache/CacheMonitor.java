@@ -132,6 +132,11 @@ public class CacheMonitor {
         } else if (redisProblem != null) {
             reasons.add("Redis unreachable: " + redisProblem);
         }
+        List<String> unreachable = tier.unreachableNodes();
+        if (!unreachable.isEmpty()) {
+            reasons.add("Redis Cluster node(s) " + String.join(", ", unreachable)
+                    + " unreachable: reads of their slots go to PostgreSQL");
+        }
         if (!coherence.subscribed()) {
             reasons.add("invalidation subscription not established: the in-process tier is off");
         } else if (config.l1().enabled() && !coherence.heartbeatFresh()) {

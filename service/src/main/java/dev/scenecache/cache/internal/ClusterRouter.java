@@ -62,11 +62,6 @@ public class ClusterRouter {
         this.poolWaiting = poolWaiting;
     }
 
-    /** One command, to the master of its keys' slot (any master for a keyless one). */
-    Uni<Response> send(Request request, int slot) {
-        return Uni.createFrom().deferred(() -> sendTo(target(slot), request));
-    }
-
     /** The node at an address is not the one this instance trusts there (a failover, a restart). */
     static final class NotTheTrustedNode extends RuntimeException {
         NotTheTrustedNode(String message) {
@@ -128,7 +123,8 @@ public class ClusterRouter {
         return client(node).send(request);
     }
 
-    private URI target(int slot) {
+    /** Where a command of {@code slot} goes: its master as last polled; any live node for -1 (keyless). */
+    URI target(int slot) {
         if (slot < 0) {
             List<URI> nodes = topology.nodes();
             return nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));

@@ -106,7 +106,11 @@ public class RedisTier {
     private final Redis redis;
     private final Duration timeout;
     private final long leaseMillis;
+    /** One Redis: the breaker of every command. Redis Cluster: one per node ({@link #breakerOf}); this one stays closed. */
     private final CircuitBreaker breaker;
+    private final java.util.concurrent.ConcurrentHashMap<String, CircuitBreaker> nodeBreakers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final int failureThreshold;
+    private final long openNanos;
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Timer roundTrips;
@@ -129,6 +133,8 @@ public class RedisTier {
                 .register(registry);
         this.timeout = config.redis().timeout();
         this.leaseMillis = config.redis().leaseTtl().toMillis();
+        this.failureThreshold = config.redis().failureThreshold();
+        this.openNanos = config.redis().openFor().toNanos();
         this.breaker = new CircuitBreaker(config.redis().failureThreshold(), config.redis().openFor().toNanos(),
                 System::nanoTime);
         DistributionSummary batchSizes = DistributionSummary.builder("cache.redis.read.batch")
@@ -331,7 +337,7 @@ public class RedisTier {
         Uni<List<java.net.URI>> nodes = topology.lastPolled() != null ? Uni.createFrom().item(topology.nodes())
                 : topology.poll(router).map(view -> topology.nodes()).onFailure().recoverWithItem(topology::nodes);
         return nodes.map(list -> list.stream()
-                .map(node -> guarded(() -> router.sendTo(node, request), timeout).memoize().indefinitely())
+                .map(node -> guarded(breakerOf(node), () -> router.sendTo(node, request), timeout).memoize().indefinitely())
                 .toList());
     }
 
@@ -345,20 +351,44 @@ public class RedisTier {
     }
 
     private Uni<Response> send(Request request, Duration timeout) {
-        return guarded(() -> topology.enabled() ? router.send(request, slotOf(request)) : redis.send(request), timeout);
+        if (!topology.enabled()) {
+            return guarded(breaker, () -> redis.send(request), timeout);
+        }
+        return Uni.createFrom().deferred(() -> {
+            java.net.URI node = router.target(slotOf(request));
+            return guarded(breakerOf(node), () -> router.sendTo(node, request), timeout);
+        });
     }
 
     /**
-     * Several commands in one pipeline, on one connection (Redis Cluster: to the one node that serves
-     * their keys), bounded by the timeout and guarded by the circuit breaker as one command.
+     * Redis Cluster: the circuit breaker of one node, so that a dead or stalled node fails fast for its
+     * own slots only (one breaker for the whole cluster would send every slot to the source, and keep
+     * the writes to healthy masters out of Redis, while one node is down). One Redis: the breaker.
      */
+    private CircuitBreaker breakerOf(java.net.URI node) {
+        return nodeBreakers.computeIfAbsent(node.toString(), n -> new CircuitBreaker(failureThreshold, openNanos,
+                System::nanoTime));
+    }
+
+    /** Redis Cluster: the nodes whose circuit is open or half-open now (host:port). */
+    public List<String> unreachableNodes() {
+        List<String> nodes = new ArrayList<>();
+        nodeBreakers.forEach((node, b) -> {
+            if (b.state() != CircuitBreaker.State.CLOSED) {
+                java.net.URI uri = java.net.URI.create(node);
+                nodes.add(uri.getHost() + ":" + uri.getPort());
+            }
+        });
+        return nodes;
+    }
+
     /**
      * Redis Cluster: several commands in one pipeline to {@code node} (the master this instance trusts
      * for their slots), bounded by the timeout and guarded by the circuit breaker as one command. A
      * command there whose slot has moved answers a redirection, an error reply.
      */
     Uni<List<Response>> sendPipeline(java.net.URI node, String nodeId, List<Request> requests, Duration timeout) {
-        return guarded(() -> {
+        return guarded(breakerOf(node), () -> {
             requests.forEach(RedisTier::slotOf); // each command in one slot
             return router.pipelineOn(node, nodeId, requests);
         }, timeout).onFailure().invoke(f -> {
@@ -399,7 +429,7 @@ public class RedisTier {
                 || failure.getCause() instanceof ClusterRouter.NotTheTrustedNode;
     }
 
-    private <T> Uni<T> guarded(java.util.function.Supplier<Uni<T>> call, Duration timeout) {
+    private <T> Uni<T> guarded(CircuitBreaker breaker, java.util.function.Supplier<Uni<T>> call, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             if (!breaker.allow()) {
                 return Uni.createFrom().failure(new RedisUnavailable("circuit open", null));
