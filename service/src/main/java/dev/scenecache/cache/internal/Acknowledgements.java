@@ -192,11 +192,17 @@ final class Acknowledgements {
         String[] lines = message.split("\n");
         String[] head = lines[0].split("\t");
         List<String> ops = java.util.Arrays.asList(lines).subList(1, lines.length);
+        boolean own = head.length >= 2 && head[0].equals(instanceId);
+        if (own && !countReceivers) {
+            // Redis Cluster: the writer made its second pass when PUBLISH ran (broadcast); applied
+            // again now, after the write answered, it would only drop what was read since (fresh values).
+            return;
+        }
         apply.accept(ops);
         if (head.length < 2) {
             return;
         }
-        if (head[0].equals(instanceId)) {
+        if (own) {
             acknowledged(Long.parseLong(head[1]), instanceId);
             return;
         }

@@ -87,12 +87,14 @@ public class Coherence {
         this.acks = new Acknowledgements(instanceId, tier, config.coherence().ackTimeout(),
                 config.coherence().fenceAfter().multipliedBy(2), !topology.enabled());
         this.pending = new PendingInvalidations(tier, l1, generations, acks);
-        java.util.function.Function<URI, RedisOptions> options = uri -> {
+        // One options object per node, made once (bounded by the nodes of the deployment).
+        java.util.Map<URI, RedisOptions> byNode = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<URI, RedisOptions> options = node -> byNode.computeIfAbsent(node, uri -> {
             RedisOptions o = new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
                     .setMetricsName("redis|coherence"); // Quarkus' convention: redis_* meters, client_name="coherence"
             password.filter(p -> !p.isEmpty()).ifPresent(o::setPassword);
             return o;
-        };
+        });
         java.util.function.Supplier<List<RedisOptions>> candidates = topology.enabled()
                 ? () -> topology.nodes().stream().map(options).toList()
                 : () -> List.of(options.apply(hosts.get(0)));
