@@ -169,9 +169,11 @@ class ClusterFailoverIT {
                 cluster.kill(master);
                 cluster.awaitMaster(replica, Duration.ofSeconds(60));
             });
-            System.out.printf("failover: %d requests, %d hits, %d bypasses, p99 %.1f ms, max %.1f ms%n",
+            System.out.printf(
+                    "failover: %d requests, %d hits, %d bypasses, p99 %.1f ms, max %.1f ms (reads %.1f, writes %.1f)%n",
                     failover.requests(), failover.hits(), failover.bypasses(), failover.millis(99),
-                    failover.latency().getMaxValue() / 1000.0);
+                    failover.latency().getMaxValue() / 1000.0, failover.readLatency().getMaxValue() / 1000.0,
+                    failover.writeLatency().getMaxValue() / 1000.0);
         } finally {
             // The old master comes back (as a replica of the promoted one).
             cluster.restart(master);
