@@ -57,11 +57,7 @@ public final class ClusterBenchmark {
         RedisTestServer single = RedisTestServer.start(dir.resolve("redis-bin"), 0);
         RedisCluster cluster = RedisCluster.start(dir.resolve("cluster-" + System.nanoTime()), 3);
         try {
-            Map<String, String> base = new HashMap<>();
-            base.put("PG_URL", pg.url());
-            base.put("PG_USER", pg.user());
-            base.put("PG_PASSWORD", "bench");
-            base.put("REDIS_URL", single.url());
+            Map<String, String> base = SceneReadBenchmark.serviceEnv(pg, single.url());
 
             List<LoadGenerator.Target> targets;
             try (ServiceProcess service = SceneReadBenchmark.startService(jar, base, dir.resolve("cluster-seed.log"))) {

@@ -83,11 +83,7 @@ public final class SceneReadBenchmark {
         Vertx vertx = Vertx.vertx();
         Redis redis = Redis.createClient(vertx, redisServer.url());
         try {
-            Map<String, String> base = new HashMap<>();
-            base.put("PG_URL", pg.url());
-            base.put("PG_USER", pg.user());
-            base.put("PG_PASSWORD", "bench");
-            base.put("REDIS_URL", redisServer.url());
+            Map<String, String> base = serviceEnv(pg, redisServer.url());
             base.put("BENCH_FLOOR_ENABLED", "true");
             base.put("BENCH_PEERS_ENABLED", "true");
 
@@ -669,7 +665,16 @@ public final class SceneReadBenchmark {
         }
     }
 
-    /** The packaged service as a child process on a free port. */
+    /** The environment a benchmarked service starts with: these PostgreSQL and Redis (a mutable map). */
+    static Map<String, String> serviceEnv(PostgresServer pg, String redisUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PG_URL", pg.url());
+        env.put("PG_USER", pg.user());
+        env.put("PG_PASSWORD", "bench");
+        env.put("REDIS_URL", redisUrl);
+        return env;
+    }
+
     /**
      * The service (or the benchmark app) from its jar, with {@code -Xmx512m} and {@code bench.service-jvm-args}
      * (e.g. a JFR recording), on exactly {@code env}.

@@ -27,10 +27,11 @@ import io.vertx.mutiny.redis.client.Request;
  * generation bump and die before its replica has it; the promoted replica then holds older data, and a
  * client that follows the new slot map would serve it. The invariants that exclude this:
  * <ul>
- * <li><b>Only trusted masters answer.</b> Every L2 read ends, in the same pipeline on the same
- * connection, with {@code CLUSTER MYID}; its answers are used only when the node that gave them is the
- * trusted master of every slot read (the {@link View} this instance last reconciled). Otherwise the read
- * is a bypass, and a poll runs at once.</li>
+ * <li><b>Only trusted masters answer.</b> Every L2 read goes on a connection whose node gave its
+ * {@code CLUSTER MYID} when the connection opened ({@link ClusterRouter#pipelineOn}); its answers are used
+ * only when that node is the trusted master of every slot read (the {@link View} this instance last
+ * reconciled, and the one trusted when the read started). Otherwise the read is a bypass, and a poll runs
+ * at once.</li>
  * <li><b>A new master is trusted only after L2 was flushed.</b> A view's signature lists every
  * slot-serving master's id and config epoch (a promotion always takes a new epoch, so no two views of
  * different masters share a signature). Before a view with another signature is trusted, the instance

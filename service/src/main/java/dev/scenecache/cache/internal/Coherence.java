@@ -299,10 +299,9 @@ public class Coherence {
             ClusterTopology.View before = topology.lastPolled();
             return attempt.get().onFailure().recoverWithUni(failure -> afterNextPoll().chain(() -> {
                 ClusterTopology.View after = topology.lastPolled();
-                return after != null && after != before && (before == null || !after.signature().equals(before.signature())
-                        || !after.addresses().equals(before.addresses()))
-                                ? attempt.get()
-                                : Uni.createFrom().failure(failure);
+                boolean moved = after != null && (before == null || !after.signature().equals(before.signature())
+                        || !after.addresses().equals(before.addresses()));
+                return moved ? attempt.get() : Uni.createFrom().failure(failure);
             }));
         });
     }

@@ -151,9 +151,9 @@ final class InvalidationSubscription {
     /**
      * PUBLISH of invalidations and acknowledgements, which must get out while any node can carry them:
      * first on the node this instance is subscribed to (the one it knows relays messages), then on each
-     * other node in turn (on Redis Cluster the tier's client picks a node at random, may pick the failing
-     * one, and cannot connect at all while a node is down and still in the slot map), then through the
-     * tier. Each attempt is bounded by the Redis timeout.
+     * other node in turn (the tier would pick the next node in round, maybe the failing one, and refuses
+     * while that node's circuit is open), then through the tier. Each attempt is bounded by the Redis
+     * timeout.
      */
     Uni<Long> publish(String channel, String message) {
         List<RedisOptions> order = new java.util.ArrayList<>();

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.scenecache.cache.CacheConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 
@@ -47,17 +48,19 @@ public class RedisSettings {
         value.filter(v -> !v.isBlank())
                 .ifPresent(v -> tier.toEveryNode(Request.cmd(Command.CONFIG).arg("SET").arg(parameter).arg(v))
                         .onFailure().recoverWithItem(List.of())
-                        .subscribe().with(sends -> sends.forEach(send -> send
-                                .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                                .subscribe().with(
-                                        ok -> LOG.infof("Redis %s set to [%s]", parameter, v),
-                                        failure -> {
-                                            String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
-                                            synchronized (problems) {
-                                                problems.add(problem);
-                                            }
-                                            LOG.warn(problem);
-                                        }))));
+                        .subscribe().with(sends -> sends.forEach(send -> report(parameter, v, send))));
+    }
+
+    private void report(String parameter, String value, Uni<?> send) {
+        send.ifNoItem().after(Duration.ofSeconds(2)).fail().subscribe().with(
+                ok -> LOG.infof("Redis %s set to [%s]", parameter, value),
+                failure -> {
+                    String problem = "Redis " + parameter + " not applied: " + failure.getMessage();
+                    synchronized (problems) {
+                        problems.add(problem);
+                    }
+                    LOG.warn(problem);
+                });
     }
 
     /** What could not be applied, for the stats and health reasons. */

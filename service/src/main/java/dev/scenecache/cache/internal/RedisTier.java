@@ -363,7 +363,7 @@ public class RedisTier {
     /**
      * Redis Cluster: the circuit breaker of one node, so that a dead or stalled node fails fast for its
      * own slots only (one breaker for the whole cluster would send every slot to the source, and keep
-     * the writes to healthy masters out of Redis, while one node is down). One Redis: the breaker.
+     * the writes to healthy masters out of Redis, while one node is down). Bounded by the nodes.
      */
     private CircuitBreaker breakerOf(java.net.URI node) {
         return nodeBreakers.computeIfAbsent(node.toString(), n -> new CircuitBreaker(failureThreshold, openNanos,
