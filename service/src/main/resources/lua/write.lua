@@ -24,8 +24,11 @@ for i = 1, (#KEYS - 1) / 2 do
   elseif string.sub(entry, 19, 34) == g then
     -- Versions are committed ones and only grow: an entry of the same or a newer version, of whatever
     -- generation, means this put is late (a flush between two writes must not let the older one win).
+    -- Formats '2' and '3' (EntryCodec) both hold the version at 35..50: compared across them, so that an
+    -- instance of the previous release during a rolling update cannot put an older version back either.
     local current = redis.call('GET', key)
-    if not (current and string.sub(current, 1, 1) == string.sub(entry, 1, 1)
+    local format = current and string.sub(current, 1, 1)
+    if not ((format == '2' or format == '3')
         and tonumber(string.sub(current, 35, 50), 16) >= tonumber(string.sub(entry, 35, 50), 16)) then
       redis.call('SET', key, entry, 'PX', ttl)
     end

@@ -24,6 +24,26 @@ public interface CacheConfig {
     @WithDefault("30s")
     Duration negativeTtl();
 
+    /**
+     * Stale-if-error ({@code CACHE_STALE_IF_ERROR}), in seconds: how long past its TTL an entry of a cache
+     * whose source is PostgreSQL (projects, scenes, scene lists, preferences) may still be answered while
+     * the database is unavailable. Redis keeps those entries this much longer. 0 turns it off (and then
+     * readiness goes DOWN while PostgreSQL is unreachable, as it does without a cache to answer from).
+     */
+    @WithDefault("600")
+    @jakarta.validation.constraints.Min(0)
+    long staleIfError();
+
+    /**
+     * Refresh-ahead ({@code CACHE_REFRESH_AHEAD}): a hit in this last fraction of its entry's TTL reloads
+     * the entry in the background, once across instances (the same caches as stale-if-error). 0 turns it
+     * off; at most 0.9.
+     */
+    @WithDefault("0.2")
+    @jakarta.validation.constraints.DecimalMin("0")
+    @jakarta.validation.constraints.DecimalMax("0.9")
+    double refreshAhead();
+
     /** Random spread of every TTL, as a fraction (0.1 is ±10%), so entries filled together expire apart. */
     @WithDefault("0.1")
     double ttlJitter();
@@ -82,7 +102,10 @@ public interface CacheConfig {
         @WithDefault("134217728")
         long maxWeightBytes();
 
-        /** How long an entry stays in process at most (Redis keeps it for the cache's TTL). */
+        /**
+         * How long an entry stays in process at most: it never outlives its Redis entry (the cache's TTL,
+         * and the stale-if-error grace for stale answers); this can only shorten it.
+         */
         @WithDefault("10m")
         Duration ttl();
     }

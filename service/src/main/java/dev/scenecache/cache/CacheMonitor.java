@@ -79,6 +79,8 @@ public class CacheMonitor {
     }
 
     static final long SAMPLE_EVERY_MILLIS = 10_000;
+    /** A stale answer keeps the health degraded for this long. */
+    static final long STALE_REPORTED_FOR_MILLIS = 60_000;
     private static final double MEMORY_NEARLY_FULL = 0.95;
 
     private final CacheStats stats;
@@ -104,6 +106,14 @@ public class CacheMonitor {
         this.maxSamples = (int) Math.min(10_000, config.health().window().toMillis() / SAMPLE_EVERY_MILLIS + 2);
         restartWindow();
         register(registry);
+    }
+
+    /**
+     * How long past their TTL cached entries are answered while the database is unavailable (seconds);
+     * 0 when none are (stale-if-error off, or caching switched off).
+     */
+    public long staleIfErrorSeconds() {
+        return coherence.enabled() ? config.staleIfError() : 0;
     }
 
     public long uptimeSeconds() {
@@ -148,6 +158,12 @@ public class CacheMonitor {
         if (coherence.waitingForReplay()) {
             reasons.add(coherence.pendingInvalidations()
                     + " invalidation(s) waiting for Redis: L2 is not read until they are applied");
+        }
+        long staleAgo = System.currentTimeMillis() - stats.lastStaleMillis();
+        if (stats.lastStaleMillis() > 0 && staleAgo < STALE_REPORTED_FOR_MILLIS) {
+            reasons.add(String.format(Locale.ROOT, "serving stale data: expired entries answered %.1fs ago because"
+                    + " the database was unavailable (stale-if-error, up to %ds past their TTL)", staleAgo / 1000.0,
+                    config.staleIfError()));
         }
         RedisState r = redis;
         if (r.usedMemoryBytes() != null && r.maxMemoryBytes() != null && r.maxMemoryBytes() > 0

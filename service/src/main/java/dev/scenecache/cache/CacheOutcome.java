@@ -1,18 +1,29 @@
 package dev.scenecache.cache;
 
-/** How a cached read was answered, as the {@code X-Cache} / {@code X-Cache-Tier} headers say it. */
+/**
+ * How a cached read was answered, as the {@code X-Cache} / {@code X-Cache-Tier} headers and the standard
+ * {@code Cache-Status} header (RFC 9211) say it.
+ */
 public enum CacheOutcome {
-    HIT_L1("HIT", "L1"),
-    HIT_L2("HIT", "L2"),
-    MISS("MISS", null),
-    BYPASS("BYPASS", null);
+    /** An expired entry answered because the database was unavailable (stale-if-error), from Redis. */
+    STALE_L2("HIT", "L2", "scenecache; hit; detail=stale-if-error"),
+    /** The same, from the in-process tier. */
+    STALE_L1("HIT", "L1", "scenecache; hit; detail=stale-if-error"),
+    BYPASS("BYPASS", null, "scenecache; fwd=bypass"),
+    /** Loaded from the source and not stored (too large, or a not-found this cache does not keep). */
+    MISS_NOT_STORED("MISS", null, "scenecache; fwd=miss"),
+    MISS("MISS", null, "scenecache; fwd=miss; stored"),
+    HIT_L2("HIT", "L2", "scenecache; hit; detail=l2"),
+    HIT_L1("HIT", "L1", "scenecache; hit; detail=l1");
 
     private final String header;
     private final String tier;
+    private final String cacheStatus;
 
-    CacheOutcome(String header, String tier) {
+    CacheOutcome(String header, String tier, String cacheStatus) {
         this.header = header;
         this.tier = tier;
+        this.cacheStatus = cacheStatus;
     }
 
     public String header() {
@@ -24,7 +35,20 @@ public enum CacheOutcome {
         return tier;
     }
 
-    /** Of two reads in one request, the one that says the most about freshness: BYPASS, MISS, L2, L1. */
+    /** The value of the {@code Cache-Status} header. */
+    public String cacheStatus() {
+        return cacheStatus;
+    }
+
+    /** Answered from an expired entry (stale-if-error): the response also carries {@code Age}. */
+    public boolean stale() {
+        return this == STALE_L1 || this == STALE_L2;
+    }
+
+    /**
+     * Of two reads in one request, the one that says the most about freshness: stale, BYPASS, MISS, L2,
+     * L1.
+     */
     public CacheOutcome worse(CacheOutcome other) {
         return other == null || other.ordinal() < ordinal() ? this : other;
     }

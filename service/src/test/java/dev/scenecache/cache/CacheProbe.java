@@ -23,10 +23,14 @@ public class CacheProbe {
     private final AtomicInteger loads = new AtomicInteger();
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private volatile CompletableFuture<Void> loading = new CompletableFuture<>();
+    private volatile Throwable failure;
 
     @CacheRead(cache = CacheNames.SCENE)
     public Uni<JsonDocument> read(@CacheGroup("p") UUID group, @CacheId UUID id) {
         loads.incrementAndGet();
+        if (failure != null) {
+            return Uni.createFrom().failure(failure);
+        }
         String value = values.get(id);
         loading.complete(null);
         return Uni.createFrom().completionStage(gate)
@@ -46,6 +50,11 @@ public class CacheProbe {
         gate = new CompletableFuture<>();
         loading = new CompletableFuture<>();
         return loading;
+    }
+
+    /** The next loads fail with {@code failure} (null: they answer again). */
+    public void failWith(Throwable failure) {
+        this.failure = failure;
     }
 
     public void release() {

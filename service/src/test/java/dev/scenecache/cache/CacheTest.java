@@ -2,6 +2,7 @@ package dev.scenecache.cache;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -61,6 +62,9 @@ class CacheTest {
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Inject
+    dev.scenecache.cache.internal.CacheStats stats;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -239,9 +243,14 @@ class CacheTest {
             get("/projects/{p}/scenes/{s}", project, scene);
             String key = "sc:{p:" + project + "}:scene:" + scene;
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("EXISTS", key).toLong() == 1L);
-            ttls.add(redis.call("PTTL", key).toLong());
+            long pttl = redis.call("PTTL", key).toLong();
+            String header = new String(redis.call("GET", key).toBytes(), 0, 82, StandardCharsets.US_ASCII);
+            long ttl = Long.parseLong(header.substring(66, 82), 16) - Long.parseLong(header.substring(50, 66), 16);
+            ttls.add(ttl);
+            // The Redis key outlives the entry's freshness by the stale-if-error grace (600 s by default).
+            assertThat(pttl).isBetween(ttl + 600_000 - 5_000, ttl + 600_000);
         }
-        assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(3_240_000L - 1000, 3_960_000L));
+        assertThat(ttls).allSatisfy(t -> assertThat(t).isBetween(3_240_000L, 3_960_000L));
         assertThat(ttls.stream().distinct().count()).isGreaterThan(10);
     }
 
@@ -260,7 +269,7 @@ class CacheTest {
             assertThat(response.header("X-Cache")).isEqualTo("MISS");
             assertThat(response.<String> path("name")).isEqualTo("Clean");
             // The miss filled the key again with a real entry.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("GET", key).toString().startsWith("2j"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("GET", key).toString().startsWith("3j"));
         }
     }
 
@@ -361,20 +370,29 @@ class CacheTest {
         assertThat(redisTier.currentGeneration(key.groupGenerationKey()).await().atMost(Duration.ofSeconds(5)))
                 .isEqualTo(groupGen);
         byte[] payload = "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] current = dev.scenecache.cache.internal.EntryCodec.encode(false, payload, cacheGen, groupGen, 3, 4096);
+        long now = System.currentTimeMillis();
+        byte[] current = dev.scenecache.cache.internal.EntryCodec.encode(false, payload, cacheGen, groupGen, 3, now,
+                now + 3_600_000, 4096);
         String valid = new String(current, StandardCharsets.US_ASCII);
         Map<String, String> stored = new java.util.LinkedHashMap<>();
         stored.put("current", valid);
         stored.put("current negative", new String(dev.scenecache.cache.internal.EntryCodec.encode(true, payload, cacheGen,
-                groupGen, 0, 4096), StandardCharsets.US_ASCII));
+                groupGen, 0, now, now + 3_600_000, 4096), StandardCharsets.US_ASCII));
+        stored.put("expired", new String(dev.scenecache.cache.internal.EntryCodec.encode(false, payload, cacheGen,
+                groupGen, 3, now - 3_600_000, now - 1, 4096), StandardCharsets.US_ASCII));
+        stored.put("expired negative", new String(dev.scenecache.cache.internal.EntryCodec.encode(true, payload, cacheGen,
+                groupGen, 0, now - 3_600_000, now - 1, 4096), StandardCharsets.US_ASCII));
         stored.put("older cache generation", valid.substring(0, 2) + dev.scenecache.cache.internal.EntryCodec.hex(cacheGen - 1)
                 + valid.substring(18));
         stored.put("older group generation", valid.substring(0, 18) + dev.scenecache.cache.internal.EntryCodec.hex(groupGen - 1)
                 + valid.substring(34));
         stored.put("version floor", new String(dev.scenecache.cache.internal.EntryCodec.floor(cacheGen, 3),
-                StandardCharsets.US_ASCII).substring(0, 18) + valid.substring(18, 50));
-        stored.put("upper-case hex", valid.substring(0, 18) + valid.substring(18, 34).toUpperCase() + valid.substring(34));
-        stored.put("other format", "1" + valid.substring(1));
+                StandardCharsets.US_ASCII).substring(0, 18) + valid.substring(18, 82));
+        String upper = valid.substring(0, 2) + valid.substring(2, 34).toUpperCase() + valid.substring(34);
+        if (!upper.equals(valid)) { // generations of digits only (a few % of clock values) have no case
+            stored.put("upper-case hex", upper);
+        }
+        stored.put("other format", "2" + valid.substring(1));
         stored.put("truncated header", valid.substring(0, 30));
         stored.put("garbage", "not an entry");
         String script;
@@ -387,8 +405,8 @@ class CacheTest {
             redis.call("SET", key.redisKey(), e.getValue());
             var byScript = redis.call("EVAL", script, "3", key.redisKey(),
                     key.groupGenerationKey(), key.leaseKey(), dev.scenecache.cache.internal.EntryCodec.hex(cacheGen),
-                    "script-lease", "60000");
-            boolean scriptHit = byScript.type() != io.vertx.redis.client.ResponseType.NUMBER;
+                    "script-lease", "60000", Long.toString(System.currentTimeMillis()));
+            boolean scriptHit = byScript.type() == io.vertx.redis.client.ResponseType.BULK;
             redis.call("DEL", key.leaseKey());
 
             var read = redisTier.read(key, cacheGen, "read-lease").await().atMost(Duration.ofSeconds(5));
@@ -399,8 +417,10 @@ class CacheTest {
                 assertThat(new String(read.value(), StandardCharsets.US_ASCII)).as(e.getKey()).isEqualTo(e.getValue());
                 assertThat(redis.call("GET", key.leaseKey())).as(e.getKey()).isNull();
             } else {
-                // A miss took the fill lease, as the script does.
+                // A miss took the fill lease, as the script does; an expired value comes with it (stale-if-error).
                 assertThat(read.groupGeneration()).as(e.getKey()).isEqualTo(groupGen);
+                assertThat(read.expired() == null ? null : new String(read.expired(), StandardCharsets.US_ASCII))
+                        .as(e.getKey()).isEqualTo(e.getKey().equals("expired") ? e.getValue() : null);
                 assertThat(redis.call("GET", key.leaseKey()).toString()).as(e.getKey()).isEqualTo("read-lease");
             }
         }
@@ -425,7 +445,8 @@ class CacheTest {
                 String payload = "{\"n\":\"" + key.id() + "\"}";
                 if (i % 3 != 2) {
                     byte[] entry = dev.scenecache.cache.internal.EntryCodec.encode(false,
-                            payload.getBytes(StandardCharsets.UTF_8), cacheGen, i % 3 == 0 ? groupGen : groupGen - 1, 1, 4096);
+                            payload.getBytes(StandardCharsets.UTF_8), cacheGen, i % 3 == 0 ? groupGen : groupGen - 1, 1,
+                            System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000, 4096);
                     redis.call("SET", key.redisKey(), entry);
                     if (i % 3 == 0) {
                         current.put(key, new String(entry, StandardCharsets.UTF_8));
@@ -522,7 +543,8 @@ class CacheTest {
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(read.hit()).isFalse();
         byte[] filled = dev.scenecache.cache.internal.EntryCodec.encode(false, "\"v2\"".getBytes(StandardCharsets.UTF_8),
-                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 2, Integer.MAX_VALUE);
+                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 2, System.currentTimeMillis(),
+                System.currentTimeMillis() + 60_000, Integer.MAX_VALUE);
         assertThat(redisTier.fill(key, "lease-1", filled, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
     }
@@ -540,6 +562,163 @@ class CacheTest {
                 .await().atMost(Duration.ofSeconds(5));
         // Expected: nothing stored for the deleted group.
         assertThat(redis.call("EXISTS", key.redisKey()).toLong()).isZero();
+    }
+
+    // --- freshness: TTL bounds both tiers, stale-if-error, refresh-ahead ------------------------------------
+
+    /** Puts an entry for {@code key} in Redis as a fill would, with the given times (epoch ms). */
+    private void putEntry(CacheKey key, String json, long version, long storedAt, long freshUntil) {
+        long groupGen = redisTier.currentGeneration(key.groupGenerationKey()).await().atMost(Duration.ofSeconds(5));
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
+        // The payload of a JsonDocument: its version (8 bytes), then its JSON.
+        byte[] payload = java.nio.ByteBuffer.allocate(8 + text.length).putLong(version).put(text).array();
+        byte[] entry = dev.scenecache.cache.internal.EntryCodec.encode(false, payload,
+                coherence.cacheGeneration(key.cache()), groupGen, version, storedAt, freshUntil, 4096);
+        redis.call("SET", key.redisKey(), entry, "PX", "600000");
+    }
+
+    private dev.scenecache.cache.internal.CacheStats.Counters sceneCounters() {
+        return stats.of(CacheNames.SCENE);
+    }
+
+    @Test
+    void shouldNotServeAnEntryFromEitherTierPastItsTtl() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        // Arrange: an entry fresh for 1.5 s more (its TTL's last fifth starts after 1.2 s: no refresh yet).
+        putEntry(key, "\"cached\"", 1, now, now + 1_500);
+        probe.put(id, "\"fresh\"");
+        int loads = probe.loads();
+        long l1Hits = sceneCounters().l1Hits.sum();
+
+        // Action: read twice at once. Expected: Redis, then L1.
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"cached\"");
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"cached\"");
+        assertThat(sceneCounters().l1Hits.sum() - l1Hits).isEqualTo(1);
+        // Action: read after its TTL (the Redis key lives on for the stale-if-error grace, L1 for 10 minutes).
+        // Expected: neither tier answers it: the source does.
+        Awaitility.await().pollDelay(Duration.ofMillis(1_600)).atMost(Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() > now + 1_500);
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"fresh\"");
+        assertThat(probe.loads() - loads).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerAnExpiredEntryOnlyWhileTheDatabaseIsUnavailable() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        // Arrange: an entry that expired a second ago, well within its grace (600 s).
+        putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
+        long stale = sceneCounters().stale.sum();
+        try {
+            // Action: the source fails as an unreachable database does. Expected: the expired value, counted stale.
+            probe.failWith(new java.net.ConnectException("Connection refused"));
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"last\"");
+            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+
+            // Action: the source fails otherwise (a bug). Expected: that failure, not the expired value.
+            probe.failWith(new IllegalStateException("a bug"));
+            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalStateException.class);
+
+            // Action: a write invalidates the key, then the database fails. Expected: never the old value.
+            invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
+            probe.failWith(new java.net.ConnectException("Connection refused"));
+            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
+                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
+            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+        } finally {
+            probe.failWith(null);
+        }
+    }
+
+    @Test
+    void shouldNotAnswerAnEntryPastItsGraceNorANotFound() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        UUID gone = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey goneKey = CacheKey.of(CacheNames.SCENE, "p:" + group, gone.toString());
+        long now = System.currentTimeMillis();
+        // Arrange: a value expired longer ago than the grace (600 s), and a not-found that just expired.
+        putEntry(key, "\"ancient\"", 1, now - 4_300_000, now - 601_000);
+        long groupGen = redisTier.currentGeneration(goneKey.groupGenerationKey()).await().atMost(Duration.ofSeconds(5));
+        redis.call("SET", goneKey.redisKey(), dev.scenecache.cache.internal.EntryCodec.encode(true,
+                "gone".getBytes(StandardCharsets.UTF_8), coherence.cacheGeneration(CacheNames.SCENE), groupGen, 0,
+                now - 30_000, now - 1_000, 4096), "PX", "600000");
+        try {
+            probe.failWith(new java.net.ConnectException("Connection refused"));
+            // Expected: the database's failure both times.
+            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
+                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
+            assertThatThrownBy(() -> probe.read(group, gone).await().atMost(Duration.ofSeconds(5)))
+                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
+        } finally {
+            probe.failWith(null);
+        }
+    }
+
+    @Test
+    void shouldRefreshAHotEntryAheadOfItsTtlOnceAndKeepAnsweringMeanwhile() {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        // Arrange: an entry in the last fifth of its TTL (fresh for one more minute of an hour).
+        putEntry(key, "\"v1\"", 1, now - 3_540_000, now + 60_000);
+        probe.put(id, "\"v2\"");
+        int loads = probe.loads();
+        long landed = sceneCounters().refreshesLanded.sum();
+
+        // Action: 20 reads. Expected: each answers at once with the entry; one reload in the background.
+        for (int i = 0; i < 20; i++) {
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isIn("\"v1\"", "\"v2\"");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> sceneCounters().refreshesLanded.sum() - landed == 1);
+        assertThat(probe.loads() - loads).isEqualTo(1);
+        // Redis holds the reloaded value, fresh for a whole TTL again; both tiers answer it.
+        String held = new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.US_ASCII);
+        assertThat(held).endsWith("\"v2\"");
+        assertThat(Long.parseLong(held.substring(66, 82), 16)).isGreaterThan(now + 3_000_000);
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text().equals("\"v2\""));
+        assertThat(probe.loads() - loads).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverLetARacingRefreshPutTheOldValueBack() throws Exception {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        putEntry(key, "\"old\"", 1, now - 3_540_000, now + 60_000);
+        probe.put(id, "\"old\"");
+        long rejected = sceneCounters().refreshesRejected.sum();
+        CompletableFuture<Void> loading = probe.hold();
+        try {
+            // Action: a hit in the refresh window starts a reload, which reads "old" from the source and is held.
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"old\"");
+            loading.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // Action: meanwhile the source changes and the write of version 2 completes.
+            probe.put(id, "\"new\"");
+            invalidator.begin("p:" + group).put(key, new JsonDocument("\"new\"".getBytes(StandardCharsets.UTF_8), 2))
+                    .apply().await().atMost(Duration.ofSeconds(5));
+        } finally {
+            // Action: the held reload goes on and tries to fill with "old".
+            probe.release();
+        }
+        // Expected: its fill is refused; both tiers answer "new".
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> sceneCounters().refreshesRejected.sum() - rejected == 1);
+        assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"new\"");
+        for (int i = 0; i < 3; i++) {
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"new\"");
+        }
     }
 
     @Test

@@ -24,7 +24,8 @@ import io.micrometer.core.instrument.Timer;
  * <p>
  * Meters follow Micrometer's cache conventions ({@code cache.gets{cache,result}}, {@code cache.puts},
  * {@code cache.evictions}) with a {@code tier} tag on gets: {@code l1} or {@code l2} for hits,
- * {@code none} for misses.
+ * {@code none} for misses; answers from expired entries while the database was down count as
+ * {@code result=stale} (not as hits nor misses), and refresh-ahead reloads as {@code cache.refreshes{result}}.
  */
 @ApplicationScoped
 public class CacheStats {
@@ -42,6 +43,13 @@ public class CacheStats {
         public final LongAdder fillsRejected = new LongAdder();
         public final LongAdder tooLarge = new LongAdder();
         public final LongAdder evictions = new LongAdder();
+        /** Answers from expired entries while the database was unavailable (stale-if-error). */
+        public final LongAdder stale = new LongAdder();
+        /** Refresh-ahead reloads started (this instance held the lease), landed, overtaken by a write, failed. */
+        public final LongAdder refreshes = new LongAdder();
+        public final LongAdder refreshesLanded = new LongAdder();
+        public final LongAdder refreshesRejected = new LongAdder();
+        public final LongAdder refreshFailures = new LongAdder();
         private final Timer loadTimer;
 
         Counters(Timer loadTimer) {
@@ -59,15 +67,17 @@ public class CacheStats {
 
         Snapshot snapshot() {
             return new Snapshot(l1Hits.sum(), l2Hits.sum(), misses.sum(), bypasses.sum(), errors.sum(), loads.sum(),
-                    loadNanos.sum(), puts.sum(), fillsRejected.sum(), tooLarge.sum(), evictions.sum());
+                    loadNanos.sum(), puts.sum(), fillsRejected.sum(), tooLarge.sum(), evictions.sum(), stale.sum(),
+                    refreshes.sum(), refreshFailures.sum());
         }
     }
 
     /** The counters of one cache at one moment, or between two moments. */
     public record Snapshot(long l1Hits, long l2Hits, long misses, long bypasses, long errors, long loads,
-            long loadNanos, long puts, long fillsRejected, long tooLarge, long evictions) {
+            long loadNanos, long puts, long fillsRejected, long tooLarge, long evictions, long stale, long refreshes,
+            long refreshFailures) {
 
-        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public long hits() {
             return l1Hits + l2Hits;
@@ -86,17 +96,21 @@ public class CacheStats {
         public Snapshot minus(Snapshot o) {
             return new Snapshot(l1Hits - o.l1Hits, l2Hits - o.l2Hits, misses - o.misses, bypasses - o.bypasses,
                     errors - o.errors, loads - o.loads, loadNanos - o.loadNanos, puts - o.puts,
-                    fillsRejected - o.fillsRejected, tooLarge - o.tooLarge, evictions - o.evictions);
+                    fillsRejected - o.fillsRejected, tooLarge - o.tooLarge, evictions - o.evictions, stale - o.stale,
+                    refreshes - o.refreshes, refreshFailures - o.refreshFailures);
         }
 
         public Snapshot plus(Snapshot o) {
             return new Snapshot(l1Hits + o.l1Hits, l2Hits + o.l2Hits, misses + o.misses, bypasses + o.bypasses,
                     errors + o.errors, loads + o.loads, loadNanos + o.loadNanos, puts + o.puts,
-                    fillsRejected + o.fillsRejected, tooLarge + o.tooLarge, evictions + o.evictions);
+                    fillsRejected + o.fillsRejected, tooLarge + o.tooLarge, evictions + o.evictions, stale + o.stale,
+                    refreshes + o.refreshes, refreshFailures + o.refreshFailures);
         }
     }
 
     private final Map<String, Counters> byCache = new ConcurrentHashMap<>();
+    /** When a stale answer (stale-if-error) was last given, epoch ms; 0: never. */
+    private volatile long lastStaleMillis;
     private final Map<String, Snapshot> baselines = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private volatile long resetAtMillis = System.currentTimeMillis();
@@ -125,6 +139,17 @@ public class CacheStats {
         return all;
     }
 
+    /** Counts a stale answer (stale-if-error) of {@code cache}. */
+    public void staleAnswer(Counters counters) {
+        counters.stale.increment();
+        lastStaleMillis = System.currentTimeMillis();
+    }
+
+    /** When a stale answer was last given, epoch ms; 0 when never. */
+    public long lastStaleMillis() {
+        return lastStaleMillis;
+    }
+
     public long resetAtMillis() {
         return resetAtMillis;
     }
@@ -149,6 +174,12 @@ public class CacheStats {
         gets(cache, "hit", "l1", c.l1Hits);
         gets(cache, "hit", "l2", c.l2Hits);
         gets(cache, "miss", "none", c.misses);
+        // Its own result: dashboards that sum result="hit" and result="miss" count each lookup once.
+        gets(cache, "stale", "any", c.stale);
+        refreshes(cache, "started", c.refreshes);
+        refreshes(cache, "landed", c.refreshesLanded);
+        refreshes(cache, "rejected", c.refreshesRejected);
+        refreshes(cache, "failed", c.refreshFailures);
         counter("cache.puts", cache, "Entries stored in Redis after a load", c.puts);
         counter("cache.evictions", cache, "Entries evicted from the in-process tier for lack of room", c.evictions);
         counter("cache.errors", cache, "Cache operations that failed (Redis errors, timeouts, undecodable values)",
@@ -164,6 +195,14 @@ public class CacheStats {
         FunctionCounter.builder("cache.gets", adder, LongAdder::sum)
                 .description("Cache lookups: hits per tier, and misses that went to the source")
                 .tags("cache", cache, "result", result, "tier", tier)
+                .register(registry);
+    }
+
+    private void refreshes(String cache, String result, LongAdder adder) {
+        FunctionCounter.builder("cache.refreshes", adder, LongAdder::sum)
+                .description("Refresh-ahead reloads: started (this instance took the lease), landed, rejected"
+                        + " (a write overtook it), failed")
+                .tags("cache", cache, "result", result)
                 .register(registry);
     }
 

@@ -8,16 +8,24 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The bytes of a cache entry in Redis: a 50-byte ASCII header, then the payload.
+ * The bytes of a cache entry in Redis: an 82-byte ASCII header, then the payload.
  *
  * <pre>
- *  [0]      format version, '2'
+ *  [0]      format version, '3'
  *  [1]      kind: 'j' JSON, 'z' deflated JSON, 'n' negative (not found; payload is the detail),
  *           'f' version floor (no payload: a miss that no older version may replace, only a fill)
  *  [2..17]  the cache's generation, 16 hex digits
  *  [18..33] the entry group's generation, 16 hex digits
  *  [34..49] the version of the entity the value shows (0 when it has none), 16 hex digits
+ *  [50..65] when the value was stored (read from its source or written through), epoch ms, 16 hex digits
+ *  [66..81] until when it is fresh (stored-at plus the cache's TTL, jittered), epoch ms, 16 hex digits
  * </pre>
+ *
+ * The Redis key lives longer than the entry is fresh: for the caches that serve stale-if-error, its
+ * expiry is fresh-until plus the grace ({@code cache.stale-if-error}). A read treats an entry past its
+ * fresh-until as a miss (and may answer it only when the source fails, see {@link TwoTierCache}); L1
+ * keeps a value no longer than its fresh-until either. The times are the writer's clock: instances'
+ * clocks are assumed synchronised (NTP) to well under a TTL.
  *
  * The generations and the version sit at fixed offsets so the Lua scripts can compare them with
  * {@code string.sub}: a write-through never replaces a newer version.
@@ -26,19 +34,20 @@ import java.util.zip.Inflater;
  */
 public final class EntryCodec {
 
-    public static final int HEADER = 50;
-    static final byte FORMAT = '2';
+    public static final int HEADER = 82;
+    static final byte FORMAT = '3';
     /** The version of a deletion's tombstone: above every real version, within Lua's exact integers. */
     public static final long TOMBSTONE_VERSION = (1L << 53) - 1;
 
-    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration, long version) {
+    public record Decoded(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration, long version,
+            long storedAtMillis, long freshUntilMillis) {
     }
 
     private EntryCodec() {
     }
 
     public static byte[] encode(boolean negative, byte[] payload, long cacheGeneration, long groupGeneration,
-            long version, int compressAbove) {
+            long version, long storedAtMillis, long freshUntilMillis, int compressAbove) {
         byte kind = negative ? (byte) 'n' : (byte) 'j';
         byte[] body = payload;
         if (!negative && payload.length > compressAbove) {
@@ -54,6 +63,8 @@ public final class EntryCodec {
         writeHex(out, 2, cacheGeneration);
         writeHex(out, 18, groupGeneration);
         writeHex(out, 34, version);
+        writeHex(out, 50, storedAtMillis);
+        writeHex(out, 66, freshUntilMillis);
         System.arraycopy(body, 0, out, HEADER, body.length);
         return out;
     }
@@ -71,6 +82,8 @@ public final class EntryCodec {
         writeHex(out, 2, cacheGeneration);
         writeHex(out, 18, 0);
         writeHex(out, 34, version);
+        writeHex(out, 50, 0);
+        writeHex(out, 66, 0);
         return out;
     }
 
@@ -82,6 +95,11 @@ public final class EntryCodec {
         return bytes != null && bytes.length >= HEADER && bytes[0] == FORMAT
                 && (bytes[1] == 'j' || bytes[1] == 'z' || bytes[1] == 'n')
                 && isHex(bytes, 2, cacheGeneration) && isHex(bytes, 18, groupGeneration);
+    }
+
+    /** Until when a current entry ({@link #isCurrent}) is fresh, epoch ms. */
+    public static long freshUntil(byte[] current) {
+        return readHex(current, 66);
     }
 
     /** The 16 lowercase hex digits at {@code at} are exactly {@code value}'s (as Lua's {@code %016x}). */
@@ -103,16 +121,19 @@ public final class EntryCodec {
         long cacheGen = readHex(bytes, 2);
         long groupGen = readHex(bytes, 18);
         long version = readHex(bytes, 34);
-        if (cacheGen < 0 || groupGen < 0 || version < 0) {
+        long storedAt = readHex(bytes, 50);
+        long freshUntil = readHex(bytes, 66);
+        if (cacheGen < 0 || groupGen < 0 || version < 0 || storedAt < 0 || freshUntil < 0) {
             return null;
         }
         byte[] body = Arrays.copyOfRange(bytes, HEADER, bytes.length);
         return switch (bytes[1]) {
-            case 'j' -> new Decoded(false, body, cacheGen, groupGen, version);
-            case 'n' -> new Decoded(true, body, cacheGen, groupGen, version);
+            case 'j' -> new Decoded(false, body, cacheGen, groupGen, version, storedAt, freshUntil);
+            case 'n' -> new Decoded(true, body, cacheGen, groupGen, version, storedAt, freshUntil);
             case 'z' -> {
                 byte[] inflated = inflate(body, maxPayload);
-                yield inflated == null ? null : new Decoded(false, inflated, cacheGen, groupGen, version);
+                yield inflated == null ? null
+                        : new Decoded(false, inflated, cacheGen, groupGen, version, storedAt, freshUntil);
             }
             default -> null;
         };

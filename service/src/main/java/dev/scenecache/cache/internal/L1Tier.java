@@ -38,10 +38,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class L1Tier {
 
     /**
-     * A cached value, or a not-found answer ({@code negative}) with its detail; {@code ttlNanos} shortens
-     * its life below {@code cache.l1.ttl} when positive.
+     * A cached value, or a not-found answer ({@code negative}) with its detail, with the times of its
+     * Redis entry (epoch ms): a hit only before {@code freshUntil}; kept until {@code keepUntil} (the
+     * end of its stale-if-error grace, or {@code freshUntil} when it has none), and never longer than
+     * {@code cache.l1.ttl}.
      */
-    public record Entry(Object value, boolean negative, String detail, int weight, long ttlNanos) {
+    public record Entry(Object value, boolean negative, String detail, int weight, long storedAt, long freshUntil,
+            long keepUntil) {
+
+        public boolean freshAt(long nowMillis) {
+            return nowMillis < freshUntil;
+        }
     }
 
     private final Cache<CacheKey, Entry> cache;
@@ -58,9 +65,9 @@ public class L1Tier {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(config.l1().maxWeightBytes())
                 .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
-                .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> e.ttlNanos() > 0 && e.ttlNanos() < maxNanos
-                        ? java.time.Duration.ofNanos(e.ttlNanos())
-                        : config.l1().ttl()))
+                // An entry never outlives its Redis entry: the cache's TTL (and grace) bound both tiers.
+                .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> java.time.Duration.ofNanos(Math.max(1,
+                        Math.min(maxNanos, (e.keepUntil() - System.currentTimeMillis()) * 1_000_000L)))))
                 .removalListener((k, v, cause) -> {
                     if (cause.wasEvicted() && k != null) {
                         stats.of(k.cache()).evictions.increment();

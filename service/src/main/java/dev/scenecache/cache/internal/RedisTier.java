@@ -41,10 +41,28 @@ public class RedisTier {
         }
     }
 
-    /** What a read found: the entry's bytes (a hit), or the group's generation and a lease to fill it. */
-    public record ReadResult(byte[] value, long groupGeneration) {
+    /**
+     * What a read found: the entry's bytes (a hit), or the group's generation and a lease to fill it,
+     * with the expired value when the entry was current but past its fresh-until ({@code expired}: it may
+     * be answered if the source fails, stale-if-error).
+     */
+    public record ReadResult(byte[] value, long groupGeneration, byte[] expired) {
+        public ReadResult(byte[] value, long groupGeneration) {
+            this(value, groupGeneration, null);
+        }
+
         public boolean hit() {
             return value != null;
+        }
+    }
+
+    /** What a refresh-ahead attempt found ({@link #refresh}). */
+    public record RefreshResult(long groupGeneration, byte[] newer) {
+        static final RefreshResult NOTHING = new RefreshResult(-1, null);
+
+        /** This caller holds the lease: it reloads and fills with it. */
+        public boolean leased() {
+            return groupGeneration >= 0;
         }
     }
 
@@ -83,6 +101,12 @@ public class RedisTier {
     static final String TOPOLOGY = script("topology");
 
     /**
+     * Refresh-ahead: takes the fill lease (only if no reload holds it) while the entry is still the one
+     * the caller saw; answers the entry instead when it has been refreshed or written since.
+     */
+    static final String REFRESH = script("refresh");
+
+    /**
      * One operation of a {@link #WRITE}: delete the entry (no {@code entry}), or put it if it is newer;
      * with {@code currentGroupGeneration}, the script first stamps the entry with the group generation
      * it finds (for entries whose writer could not read it: tombstones and version floors).
@@ -102,6 +126,7 @@ public class RedisTier {
     private static final String WRITE_SHA = sha1(WRITE);
     private static final String GENERATION_SHA = sha1(GENERATION);
     private static final String TOPOLOGY_SHA = sha1(TOPOLOGY);
+    private static final String REFRESH_SHA = sha1(REFRESH);
 
     private final Redis redis;
     private final Duration timeout;
@@ -172,32 +197,65 @@ public class RedisTier {
         return Uni.createFrom().deferred(() -> {
             // One timeout for both round trips: a read never waits longer than that because of Redis.
             long deadline = System.nanoTime() + timeout.toNanos();
+            // One clock reading for both steps: the script judges freshness exactly as the MGET check did.
+            long now = System.currentTimeMillis();
             return batcher.read(key, deadline, masters).chain(pair -> {
-                byte[] value = currentEntry(pair[0], pair[1], cacheGeneration);
+                byte[] value = currentEntry(pair[0], pair[1], cacheGeneration, now);
                 return value != null ? Uni.createFrom().item(new ReadResult(value, -1))
-                        : readOrLease(key, cacheGeneration, leaseToken, masters, remaining(deadline));
+                        : readOrLease(key, cacheGeneration, leaseToken, now, masters, remaining(deadline));
             });
         });
     }
 
-    private static byte[] currentEntry(Response entry, Response generation, long cacheGeneration) {
+    /** The entry when it is current and fresh at {@code now}, else null. */
+    private static byte[] currentEntry(Response entry, Response generation, long cacheGeneration, long now) {
         if (entry == null || generation == null) {
             return null;
         }
         Long groupGeneration = parseCounter(generation.toString());
         byte[] value = entry.toBytes();
-        return groupGeneration != null && EntryCodec.isCurrent(value, cacheGeneration, groupGeneration) ? value : null;
+        return groupGeneration != null && EntryCodec.isCurrent(value, cacheGeneration, groupGeneration)
+                && EntryCodec.freshUntil(value) > now ? value : null;
     }
 
-    private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken,
+    /**
+     * The entry when it is current, without taking a lease: the check a stale answer makes before it is
+     * served ({@link TwoTierCache}) when no invalidation stamp can vouch for it. Null when not current.
+     */
+    public Uni<byte[]> currentEntry(CacheKey key, long cacheGeneration, ClusterTopology.View masters) {
+        return Uni.createFrom().deferred(() -> batcher.read(key, System.nanoTime() + timeout.toNanos(), masters)
+                .map(pair -> currentEntry(pair[0], pair[1], cacheGeneration, Long.MIN_VALUE)));
+    }
+
+    private Uni<ReadResult> readOrLease(CacheKey key, long cacheGeneration, String leaseToken, long now,
             ClusterTopology.View masters, Duration within) {
         List<String> keys = List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey());
-        List<String> args = List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis));
+        List<String> args = List.of(EntryCodec.hex(cacheGeneration), leaseToken, Long.toString(leaseMillis),
+                Long.toString(now));
         Uni<Response> reply = topology.enabled() ? scriptOnTrustedMaster(READ_SHA, READ, keys, args, masters, within)
                 : script(READ_SHA, READ, keys, args, within);
+        return reply.map(r -> switch (r.type()) {
+            case NUMBER -> new ReadResult(null, r.toLong());
+            case MULTI -> new ReadResult(null, r.get(0).toLong(), r.get(1).toBytes());
+            default -> new ReadResult(r.toBytes(), -1);
+        });
+    }
+
+    /**
+     * Refresh-ahead of an entry this instance saw fresh until {@code freshUntil}: the lease when this
+     * caller is the one to reload it (across instances), the newer entry when another did already, else
+     * nothing ({@link RefreshResult#NOTHING}).
+     */
+    public Uni<RefreshResult> refresh(CacheKey key, long cacheGeneration, long freshUntil, String leaseToken) {
+        List<String> keys = List.of(key.redisKey(), key.groupGenerationKey(), key.leaseKey());
+        List<String> args = List.of(EntryCodec.hex(cacheGeneration), EntryCodec.hex(freshUntil), leaseToken,
+                Long.toString(leaseMillis));
+        Uni<Response> reply = topology.enabled()
+                ? scriptOnTrustedMaster(REFRESH_SHA, REFRESH, keys, args, topology.trusted(), timeout)
+                : script(REFRESH_SHA, REFRESH, keys, args, timeout);
         return reply.map(r -> r.type() == ResponseType.NUMBER
-                ? new ReadResult(null, r.toLong())
-                : new ReadResult(r.toBytes(), -1));
+                ? (r.toLong() >= 0 ? new RefreshResult(r.toLong(), null) : RefreshResult.NOTHING)
+                : new RefreshResult(-1, r.toBytes()));
     }
 
     /**

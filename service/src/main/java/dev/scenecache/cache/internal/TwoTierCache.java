@@ -12,7 +12,10 @@ import dev.scenecache.cache.CacheHeaders;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheOutcome;
 import dev.scenecache.cache.JsonDocument;
+import dev.scenecache.common.DatabaseFailures;
 import dev.scenecache.common.ProblemException;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -21,13 +24,43 @@ import io.vertx.core.Vertx;
  * The read path: L1, then Redis, then the source, with one load per key and instance at a time.
  *
  * <pre>
- * caching off            -> source                                   BYPASS
- * L1 usable and holds it -> L1                                       HIT L1
+ * caching off              -> source                                     BYPASS
+ * L1 usable, fresh entry   -> L1                                         HIT L1   (refresh ahead near its end)
  *   (else, while L1 is usable, join the load of the key in flight, if any)
- * Redis usable           -> read script: current entry               HIT L2   (then into L1)
- *                                        none: lease taken -> source MISS     (fill with the lease, into L1)
- * Redis failing/unusable -> source                                   BYPASS   (nothing stored anywhere)
+ * Redis usable             -> read script: current, fresh entry          HIT L2   (then into L1; refresh ahead)
+ *                                          none or expired: lease taken -> source MISS (fill with the lease, into L1)
+ * Redis failing/unusable   -> source                                     BYPASS   (nothing stored anywhere)
+ * source: database down    -> an expired entry within its grace, vouched HIT, stale-if-error (else the 503)
  * </pre>
+ *
+ * <p>
+ * <b>Freshness.</b> Every entry carries when it was stored and until when it is fresh ({@link EntryCodec}):
+ * the cache's TTL (jittered) bounds both tiers, {@code cache.l1.ttl} can only shorten an L1 entry's life.
+ *
+ * <p>
+ * <b>Stale-if-error</b> ({@code cache.stale-if-error}, the caches whose source is PostgreSQL: projects,
+ * scenes, scene lists, preferences). Their Redis entries live that much past their TTL. When a read finds
+ * an entry expired but within that grace, it goes to the source as on a miss; only if the source fails
+ * because the database is unavailable (what answers 503) is the expired value answered instead. An
+ * expired entry is consistent with every acknowledged write: a write replaces or removes the entry in
+ * Redis (a version-guarded write-through, a tombstone, a group generation bump) and every instance's L1
+ * before it is acknowledged, so an entry that is still current has not been changed by any write made
+ * through the service; the TTL only bounds changes made behind the service's back (SQL by hand, another
+ * program), which stale-if-error may serve for the grace longer while the database cannot be asked.
+ * Before it is served, the expired value is vouched for once more: this instance, hearing every
+ * invalidation ({@link Coherence#l1Usable()}), has applied none to the key since before the value was
+ * read (its L1 stamp); else Redis is asked again and the entry must still be current there. Neither
+ * possible: the 503. Negative (not found) entries and decisions and component builds are never served
+ * stale: a 404 served during an outage could make a client drop a scene that exists, and the other two do
+ * not come from the database.
+ *
+ * <p>
+ * <b>Refresh-ahead</b> ({@code cache.refresh-ahead}, the same caches). A fresh hit in the last fraction of
+ * its entry's TTL is answered at once and reloads the entry in the background: one reload per key per
+ * instance (a local mark) and across instances (the fill lease, taken only when free and only while the
+ * entry is still the one the instance saw: {@code refresh.lua}). The reload fills through {@code fill.lua}
+ * with that lease, which any write of the key (or its group) removes: it can never put an older value
+ * back. An instance that finds the entry refreshed by another takes the new entry into its L1.
  */
 @ApplicationScoped
 public class TwoTierCache {
@@ -50,7 +83,22 @@ public class TwoTierCache {
         }
     }
 
-    private record Result(Object value, ProblemException notFound, CacheOutcome outcome) {
+    /** A read's answer, with the times of the entry it came from (0 when from the source). */
+    private record Result(Object value, ProblemException notFound, CacheOutcome outcome, long storedAt,
+            long freshUntil) {
+
+        Result(Object value, ProblemException notFound, CacheOutcome outcome) {
+            this(value, notFound, outcome, 0, 0);
+        }
+
+        Result as(CacheOutcome other) {
+            return new Result(value, notFound, other, storedAt, freshUntil);
+        }
+    }
+
+    /** An expired value a read may answer if its source fails: from L1, or the bytes from L2. */
+    private record Expired(L1Tier.Entry inL1, byte[] inL2, long stamp, long cacheGeneration,
+            ClusterTopology.View masters) {
     }
 
     private final L1Tier l1;
@@ -58,14 +106,27 @@ public class TwoTierCache {
     private final Coherence coherence;
     private final CacheStats stats;
     private final CacheConfig config;
+    private final io.vertx.core.Vertx vertx;
+    /** Keys this instance is refreshing, or tried to lately: one reload per key per instance. Bounded. */
+    private final com.github.benmanes.caffeine.cache.Cache<CacheKey, Boolean> refreshing;
 
-    public TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config) {
+    public TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config,
+            io.vertx.core.Vertx vertx) {
         this.l1 = l1;
         this.l2 = l2;
         this.coherence = coherence;
         this.stats = stats;
         this.config = config;
+        this.vertx = vertx;
+        this.refreshing = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                .maximumSize(MAX_REFRESHES)
+                .expireAfterWrite(java.time.Duration.ofSeconds(1))
+                .executor(Runnable::run)
+                .build();
     }
+
+    /** At most this many keys are being refreshed (or were tried within the last second) at once. */
+    static final int MAX_REFRESHES = 10_000;
 
     public Uni<Object> read(CacheKey key, Spec spec, Supplier<Uni<Object>> source) {
         Context context = Vertx.currentContext();
@@ -75,23 +136,36 @@ public class TwoTierCache {
             CacheHeaders.record(context, CacheOutcome.BYPASS);
             return source.get();
         }
+        // Read before L1 is looked at: vouches that no invalidation of the key was applied since.
+        long stamp = l1.stamp(key);
+        L1Tier.Entry expired = null;
         if (coherence.l1Usable()) {
             L1Tier.Entry entry = l1.get(key);
             if (entry != null) {
-                counters.l1Hits.increment();
-                CacheHeaders.record(context, CacheOutcome.HIT_L1);
-                return entry.negative()
-                        ? Uni.createFrom().failure(notFound(entry.detail()))
-                        : Uni.createFrom().item(entry.value());
+                long now = System.currentTimeMillis();
+                if (entry.freshAt(now)) {
+                    counters.l1Hits.increment();
+                    CacheHeaders.record(context, CacheOutcome.HIT_L1);
+                    if (entry.negative()) {
+                        return Uni.createFrom().failure(notFound(entry.detail()));
+                    }
+                    refreshAhead(key, spec, source, entry.storedAt(), entry.freshUntil(), now, counters);
+                    return Uni.createFrom().item(entry.value());
+                }
+                expired = entry.negative() ? null : entry;
             }
         }
         // One load per key at a time, shared by the reads that arrive meanwhile: an in-process cache of
         // the load in flight, trusted like L1 only while this instance hears invalidations (a write it
         // did not hear about must not hand a later reader the value loaded before its commit).
-        Uni<Result> shared = coherence.l1Usable() ? l1.sharedLoad(key, () -> load(key, spec, source, counters))
-                : load(key, spec, source, counters);
+        L1Tier.Entry expiredInL1 = expired;
+        Uni<Result> shared = coherence.l1Usable()
+                ? l1.sharedLoad(key, () -> load(key, spec, source, counters, stamp, expiredInL1))
+                : load(key, spec, source, counters, stamp, expiredInL1);
         return shared.map(result -> {
-            CacheHeaders.record(context, result.outcome());
+            CacheHeaders.record(context, result.outcome(), result.outcome().stale()
+                    ? Math.max(0, (System.currentTimeMillis() - result.storedAt()) / 1000)
+                    : -1);
             if (result.notFound() != null) {
                 throw result.notFound();
             }
@@ -99,17 +173,17 @@ public class TwoTierCache {
         });
     }
 
-    private Uni<Result> load(CacheKey key, Spec spec, Supplier<Uni<Object>> source, CacheStats.Counters counters) {
-        long stamp = l1.stamp(key);
+    private Uni<Result> load(CacheKey key, Spec spec, Supplier<Uni<Object>> source, CacheStats.Counters counters,
+            long stamp, L1Tier.Entry expiredInL1) {
         if (!coherence.l2Usable()) {
-            counters.bypasses.increment();
-            return fromSource(source, counters, CacheOutcome.BYPASS);
+            return fromSource(source, counters, CacheOutcome.BYPASS, spec,
+                    new Expired(expiredInL1, null, stamp, -1, null), key);
         }
         // Redis Cluster: the masters trusted now, read before the generation (a failover moves the
         // generations on before it trusts new masters), so that this read is answered only by them.
         ClusterTopology.View masters = coherence.trustedMasters();
         long cacheGeneration = coherence.cacheGeneration(spec.cache());
-        String lease = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
+        String lease = newLease();
         return l2.read(key, cacheGeneration, lease, masters)
                 .onFailure().recoverWithItem(failure -> {
                     counters.errors.increment();
@@ -118,39 +192,173 @@ public class TwoTierCache {
                 })
                 .chain(read -> {
                     if (read == null) {
-                        counters.bypasses.increment();
-                        return fromSource(source, counters, CacheOutcome.BYPASS);
+                        return fromSource(source, counters, CacheOutcome.BYPASS, spec,
+                                new Expired(expiredInL1, null, stamp, cacheGeneration, masters), key);
                     }
                     if (read.hit()) {
                         Result hit = decode(read.value(), spec, cacheGeneration);
                         if (hit != null) {
                             counters.l2Hits.increment();
-                            keepInL1(key, hit, read.value().length, stamp);
+                            keepInL1(key, hit, spec, read.value().length, stamp);
+                            if (hit.notFound() == null) {
+                                refreshAhead(key, spec, source, hit.storedAt(), hit.freshUntil(),
+                                        System.currentTimeMillis(), counters);
+                            }
                             return Uni.createFrom().item(hit);
                         }
                         // Current but not decodable (a deflated payload that does not inflate): a miss; no
                         // lease, so nothing is filled. (Other formats and garbage are misses of the script.)
                     }
-                    counters.misses.increment();
-                    return fromSource(source, counters, CacheOutcome.MISS)
-                            .invoke(result -> store(key, spec, result, cacheGeneration, read, lease, stamp, counters));
+                    return fromSource(source, counters, CacheOutcome.MISS, spec,
+                            new Expired(expiredInL1, read.expired(), stamp, cacheGeneration, masters), key)
+                            .map(result -> result.outcome() != CacheOutcome.MISS
+                                    || store(key, spec, result, cacheGeneration, read, lease, stamp, counters)
+                                            ? result
+                                            : result.as(CacheOutcome.MISS_NOT_STORED));
                 });
     }
 
-    private Uni<Result> fromSource(Supplier<Uni<Object>> source, CacheStats.Counters counters, CacheOutcome outcome) {
+    /**
+     * The source's answer, counted as {@code outcome}; when the source fails because the database is
+     * unavailable and an expired value within its grace can be vouched for, that value instead
+     * (stale-if-error, counted as stale).
+     */
+    private Uni<Result> fromSource(Supplier<Uni<Object>> source, CacheStats.Counters counters, CacheOutcome outcome,
+            Spec spec, Expired expired, CacheKey key) {
         long start = System.nanoTime();
         return Uni.createFrom().deferred(source::get)
                 .map(value -> new Result(value, null, outcome))
                 .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
-                .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start));
+                .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
+                .onFailure(f -> graceMillis(spec.cache()) > 0 && DatabaseFailures.isUnavailable(f))
+                .recoverWithUni(f -> stale(key, spec, expired, f))
+                .invoke(result -> {
+                    if (result.outcome().stale()) {
+                        stats.staleAnswer(counters);
+                    } else {
+                        (result.outcome() == CacheOutcome.MISS ? counters.misses : counters.bypasses).increment();
+                    }
+                })
+                .onFailure().invoke(f -> (outcome == CacheOutcome.MISS ? counters.misses : counters.bypasses).increment());
     }
 
-    /** Fills Redis (in the background: the caller does not wait) and L1 with a freshly loaded result. */
-    private void store(CacheKey key, Spec spec, Result result, long cacheGeneration, RedisTier.ReadResult read,
+    /** The expired value of {@code expired} if it is within its grace and still vouched for, else {@code failure}. */
+    private Uni<Result> stale(CacheKey key, Spec spec, Expired expired, Throwable failure) {
+        long now = System.currentTimeMillis();
+        long grace = graceMillis(spec.cache());
+        Result candidate = null;
+        if (expired.inL2() != null) {
+            candidate = decode(expired.inL2(), spec, expired.cacheGeneration());
+        }
+        if (candidate == null && expired.inL1() != null) {
+            L1Tier.Entry e = expired.inL1();
+            candidate = new Result(e.value(), null, CacheOutcome.STALE_L1, e.storedAt(), e.freshUntil());
+        }
+        Result fromL2 = candidate != null && candidate.outcome() == CacheOutcome.HIT_L2
+                ? candidate.as(CacheOutcome.STALE_L2)
+                : candidate;
+        boolean usable = fromL2 != null && fromL2.notFound() == null && now < fromL2.freshUntil() + grace;
+        if (usable && coherence.l1Usable() && l1.stamp(key) == expired.stamp()) {
+            return Uni.createFrom().item(fromL2);
+        }
+        if (!coherence.l2Usable() || expired.cacheGeneration() < 0) {
+            return Uni.createFrom().failure(failure);
+        }
+        // Not vouched for by this instance: the entry must still be the current one in Redis.
+        return l2.currentEntry(key, expired.cacheGeneration(), expired.masters())
+                .onFailure().recoverWithNull()
+                .chain(bytes -> {
+                    Result current = bytes == null ? null : decode(bytes, spec, expired.cacheGeneration());
+                    if (current == null || current.notFound() != null
+                            || System.currentTimeMillis() >= current.freshUntil() + grace) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    return Uni.createFrom().item(current.as(CacheOutcome.STALE_L2));
+                });
+    }
+
+    /**
+     * Refresh-ahead: when a fresh hit falls in the last {@code cache.refresh-ahead} of its entry's TTL,
+     * reloads the entry in the background (see the class' javadoc); the hit is answered at once.
+     */
+    private void refreshAhead(CacheKey key, Spec spec, Supplier<Uni<Object>> source, long storedAt, long freshUntil,
+            long now, CacheStats.Counters counters) {
+        double fraction = refreshAheadFraction(spec.cache());
+        if (fraction <= 0 || freshUntil - now > fraction * (freshUntil - storedAt) || !coherence.l2Usable()
+                || refreshing.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+            return;
+        }
+        long stamp = l1.stamp(key);
+        long cacheGeneration = coherence.cacheGeneration(spec.cache());
+        String lease = newLease();
+        Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        // Hibernate Reactive refuses a context not marked as isolated; the request's own context may be
+        // finished (or busy with its own session) by the time the reload runs.
+        VertxContextSafetyToggle.setContextSafe(own, true);
+        own.runOnContext(ignored -> l2.refresh(key, cacheGeneration, freshUntil, lease)
+                .chain(attempt -> {
+                    if (attempt.newer() != null) {
+                        Result newer = decode(attempt.newer(), spec, cacheGeneration);
+                        if (newer != null) {
+                            keepInL1(key, newer, spec, attempt.newer().length, stamp);
+                        }
+                        refreshing.invalidate(key);
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (!attempt.leased()) {
+                        return Uni.createFrom().voidItem(); // another reload holds the lease: the mark stays a while
+                    }
+                    counters.refreshes.increment();
+                    long start = System.nanoTime();
+                    return Uni.createFrom().deferred(source::get)
+                            .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
+                            .chain(value -> fillRefreshed(key, spec, value, cacheGeneration, attempt.groupGeneration(),
+                                    lease, stamp, counters))
+                            .onTermination().invoke(() -> refreshing.invalidate(key));
+                })
+                .subscribe().with(done -> {
+                }, failure -> {
+                    counters.refreshFailures.increment();
+                    LOG.debugf("Refresh of [%s] failed: [%s]", key.redisKey(), failure.toString());
+                }));
+    }
+
+    /** Fills Redis with a refreshed value through the refresh's lease, then L1 when it landed. */
+    private Uni<Void> fillRefreshed(CacheKey key, Spec spec, Object value, long cacheGeneration, long groupGeneration,
+            String lease, long stamp, CacheStats.Counters counters) {
+        byte[] payload;
+        try {
+            payload = spec.codec().encode(value);
+        } catch (Exception e) {
+            return Uni.createFrom().failure(e);
+        }
+        if (payload.length > config.maxEntryBytes()) {
+            counters.tooLarge.increment();
+            return Uni.createFrom().voidItem();
+        }
+        long now = System.currentTimeMillis();
+        long ttl = ttlOf(spec, value);
+        byte[] entry = EntryCodec.encode(false, payload, cacheGeneration, groupGeneration, spec.codec().version(value),
+                now, now + ttl, config.compressAboveBytes());
+        return l2.fill(key, lease, entry, ttl + graceOf(spec, value)).invoke(landed -> {
+            if (landed) {
+                counters.refreshesLanded.increment();
+                keepInL1(key, new Result(value, null, CacheOutcome.MISS, now, now + ttl), spec, payload.length, stamp);
+            } else {
+                counters.refreshesRejected.increment();
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Fills Redis (in the background: the caller does not wait) and L1 with a freshly loaded result;
+     * false when it is not to be stored (a not-found this cache does not keep, too large, not encodable).
+     */
+    private boolean store(CacheKey key, Spec spec, Result result, long cacheGeneration, RedisTier.ReadResult read,
             String lease, long stamp, CacheStats.Counters counters) {
         boolean negative = result.notFound() != null;
         if (negative && !spec.negative()) {
-            return;
+            return false;
         }
         byte[] payload;
         try {
@@ -160,30 +368,44 @@ public class TwoTierCache {
         } catch (Exception e) {
             counters.errors.increment();
             LOG.warnf("Cannot encode a value of [%s]: [%s]", spec.cache(), e.toString());
-            return;
+            return false;
         }
         if (payload.length > config.maxEntryBytes()) {
             counters.tooLarge.increment();
-            return;
+            return false;
         }
-        keepInL1(key, result, payload.length, stamp);
+        long now = System.currentTimeMillis();
+        long ttl = negative ? config.negativeTtl().toMillis() : ttlOf(spec, result.value());
+        Result stored = new Result(result.value(), result.notFound(), result.outcome(), now, now + ttl);
+        keepInL1(key, stored, spec, payload.length, stamp);
         if (!read.hit()) {
             byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
-                    negative ? 0 : spec.codec().version(result.value()), config.compressAboveBytes());
-            long own = ownTtlMillis(result.value());
-            long ttl = negative ? config.negativeTtl().toMillis()
-                    : own > 0 && own < spec.ttlMillis() ? own : jitter(spec.ttlMillis());
-            l2.fill(key, lease, entry, ttl).subscribe().with(
+                    negative ? 0 : spec.codec().version(result.value()), now, now + ttl, config.compressAboveBytes());
+            l2.fill(key, lease, entry, negative ? ttl : ttl + graceOf(spec, result.value())).subscribe().with(
                     landed -> (landed ? counters.puts : counters.fillsRejected).increment(),
                     failure -> counters.errors.increment());
         }
+        return true;
     }
 
-    private void keepInL1(CacheKey key, Result result, int weight, long stamp) {
+    /** The TTL of a value just loaded: its own when it asks for a shorter one, else the cache's, jittered. */
+    private long ttlOf(Spec spec, Object value) {
+        long own = ownTtlMillis(value);
+        return own > 0 && own < spec.ttlMillis() ? own : jitter(spec.ttlMillis());
+    }
+
+    /** How long a value's Redis entry outlives its TTL: the grace, unless the value asked for its own TTL. */
+    private long graceOf(Spec spec, Object value) {
+        return ownTtlMillis(value) > 0 ? 0 : graceMillis(spec.cache());
+    }
+
+    private void keepInL1(CacheKey key, Result result, Spec spec, int weight, long stamp) {
         if (coherence.l1Usable()) {
-            l1.putIfUnchanged(key, new L1Tier.Entry(result.value(), result.notFound() != null,
-                    result.notFound() == null ? null : result.notFound().getMessage(), weight,
-                    ownTtlMillis(result.value()) * 1_000_000L), stamp);
+            boolean negative = result.notFound() != null;
+            long keepUntil = negative ? result.freshUntil() : result.freshUntil() + graceOf(spec, result.value());
+            l1.putIfUnchanged(key, new L1Tier.Entry(result.value(), negative,
+                    negative ? result.notFound().getMessage() : null, weight, result.storedAt(), result.freshUntil(),
+                    keepUntil), stamp);
         }
     }
 
@@ -194,14 +416,19 @@ public class TwoTierCache {
         }
         if (entry.negative()) {
             return new Result(null, notFound(new String(entry.payload(), java.nio.charset.StandardCharsets.UTF_8)),
-                    CacheOutcome.HIT_L2);
+                    CacheOutcome.HIT_L2, entry.storedAtMillis(), entry.freshUntilMillis());
         }
         try {
             Object value = spec.codec().decode(entry.payload());
-            return value == null ? null : new Result(value, null, CacheOutcome.HIT_L2);
+            return value == null ? null
+                    : new Result(value, null, CacheOutcome.HIT_L2, entry.storedAtMillis(), entry.freshUntilMillis());
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private static String newLease() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
     }
 
     /**
@@ -213,12 +440,14 @@ public class TwoTierCache {
     public RedisTier.WriteOp writeThrough(CacheKey key, JsonDocument document, long groupGeneration) {
         byte[] payload = DocumentCodec.INSTANCE.encode(document);
         long cacheGeneration = coherence.cacheGeneration(key.cache());
+        long ttl = jitter(ttlMillis(key.cache()));
         if (payload.length > config.maxEntryBytes() || groupGeneration < 0) {
-            return new RedisTier.WriteOp(key, EntryCodec.floor(cacheGeneration, document.version()),
-                    jitter(ttlMillis(key.cache())), true);
+            return new RedisTier.WriteOp(key, EntryCodec.floor(cacheGeneration, document.version()), ttl, true);
         }
+        long now = System.currentTimeMillis();
         return new RedisTier.WriteOp(key, EntryCodec.encode(false, payload, cacheGeneration,
-                groupGeneration, document.version(), config.compressAboveBytes()), jitter(ttlMillis(key.cache())));
+                groupGeneration, document.version(), now, now + ttl, config.compressAboveBytes()),
+                ttl + graceMillis(key.cache()));
     }
 
     /**
@@ -227,9 +456,10 @@ public class TwoTierCache {
      * meanwhile only says what is true: not found).
      */
     public RedisTier.WriteOp tombstone(CacheKey key, String detail, long groupGeneration) {
+        long now = System.currentTimeMillis();
         byte[] entry = EntryCodec.encode(true, detail.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 coherence.cacheGeneration(key.cache()), Math.max(0, groupGeneration), EntryCodec.TOMBSTONE_VERSION,
-                Integer.MAX_VALUE);
+                now, now + ttlMillis(key.cache()), Integer.MAX_VALUE);
         return new RedisTier.WriteOp(key, entry, ttlMillis(key.cache()), groupGeneration < 0);
     }
 
@@ -241,6 +471,26 @@ public class TwoTierCache {
             default -> config.ttl().scenes();
         };
         return seconds * 1000;
+    }
+
+    /**
+     * How long past its TTL an entry of {@code cache} may be answered when the database is unavailable
+     * (stale-if-error), in ms: {@code cache.stale-if-error} for the caches whose source is PostgreSQL, 0
+     * for the others (see the class' javadoc).
+     */
+    public long graceMillis(String cache) {
+        return fromDatabase(cache) ? config.staleIfError() * 1000 : 0;
+    }
+
+    /** The last fraction of an entry's TTL in which a hit reloads it ({@code cache.refresh-ahead}); 0: never. */
+    double refreshAheadFraction(String cache) {
+        return fromDatabase(cache) ? config.refreshAhead() : 0;
+    }
+
+    /** Projects, scenes, scene lists and preferences come from PostgreSQL; decisions and builds do not. */
+    private static boolean fromDatabase(String cache) {
+        return !cache.equals(dev.scenecache.cache.CacheNames.DECISION)
+                && !cache.equals(dev.scenecache.cache.CacheNames.COMPONENT);
     }
 
     /** The shorter life a value asks for ({@link CacheTtl}), in ms; 0 when it asks for none. */

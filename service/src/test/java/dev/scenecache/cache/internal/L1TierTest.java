@@ -109,7 +109,8 @@ class L1TierTest {
     }
 
     private static L1Tier.Entry entry(String value) {
-        return new L1Tier.Entry(value, false, null, 10, 0);
+        long now = System.currentTimeMillis();
+        return new L1Tier.Entry(value, false, null, 10, now, now + 3_600_000, now + 3_600_000);
     }
 
     private static CacheConfig config() {
