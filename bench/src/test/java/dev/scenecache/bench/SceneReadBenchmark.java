@@ -50,7 +50,10 @@ public final class SceneReadBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final double WRITES = Double.parseDouble(System.getProperty("bench.writes", "0.05"));
-    /** Extra workloads: {@code cold} (start on empty caches), {@code outage} (Redis stopped for 10 s). */
+    /**
+     * Extra workloads: {@code cold} (start on empty caches), {@code outage} (Redis stopped for 10 s),
+     * {@code stale} and {@code refresh} (stale-if-error and refresh-ahead off and on: {@link FreshnessWorkloads}).
+     */
     private static final String WORKLOADS = System.getProperty("bench.workloads", "");
     /** Rounds of the saturation phase per variant (alternated); the report's ratios use their medians. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
@@ -209,8 +212,13 @@ public final class SceneReadBenchmark {
             }
             Map<String, Double> medians = new LinkedHashMap<>();
             rounds.forEach((name, values) -> medians.put(name, median(values)));
-            String report = report(results, medians, jsonBytes, bytesPerScene, cachedScenes, connections)
-                    + roundsTable(rounds, medians, roundStale);
+            // Stale-if-error and refresh-ahead, off and on (FreshnessWorkloads).
+            List<FreshnessWorkloads.Phase> freshness = FreshnessWorkloads.run(WORKLOADS, jar, serviceEnv(pg,
+                    redisServer.url()), pg, targets, connections, dir, () -> send(redis, Request.cmd(Command.FLUSHALL)));
+            String report = (results.isEmpty() ? ""
+                    : report(results, medians, jsonBytes, bytesPerScene, cachedScenes, connections)
+                            + roundsTable(rounds, medians, roundStale))
+                    + FreshnessWorkloads.report(freshness);
             Files.writeString(dir.resolve("report.md"), report);
             List<Map<String, Object>> json = new ArrayList<>();
             for (Row measured : results) {
@@ -243,6 +251,7 @@ public final class SceneReadBenchmark {
             document.put("saturationRounds", rounds);
             document.put("saturationMedians", medians);
             document.put("staleReadsInLaterRounds", roundStale);
+            document.put("freshness", freshness.stream().map(FreshnessWorkloads.Phase::json).toList());
             Files.writeString(dir.resolve("report.json"),
                     new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                             .writeValueAsString(document));

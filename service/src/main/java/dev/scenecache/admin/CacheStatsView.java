@@ -15,7 +15,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The body of {@code GET /admin/cache/stats}: the fields of API.md, plus a few more for operators
  * ({@code state}, {@code window}, {@code circuit}, {@code l1}, {@code warming}, per-cache
- * {@code bypasses} and {@code puts}). Counters count since the last reset; {@code window} covers the recent minutes the
+ * {@code bypasses}, {@code puts}, {@code stale} (stale-if-error answers), {@code refreshes} and
+ * {@code refreshFailures} (refresh-ahead reloads started here, and failed)). Counters count since the last reset;
+ * {@code window} covers the recent minutes the
  * health judges the hit rate on.
  */
 @RegisterForReflection
@@ -25,11 +27,13 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
 
     @RegisterForReflection
     public record Figures(long hits, long misses, long errors, double hitRate, long l1Hits, long l2Hits, long loads,
-            double loadMillisAvg, long evictions, long bypasses, long puts) {
+            double loadMillisAvg, long evictions, long bypasses, long puts, long stale, long refreshes,
+            long refreshFailures) {
 
         static Figures of(CacheStats.Snapshot s) {
             return new Figures(s.hits(), s.misses(), s.errors(), round(s.hitRate()), s.l1Hits(), s.l2Hits(), s.loads(),
-                    round(s.loadMillisAvg()), s.evictions(), s.bypasses(), s.puts());
+                    round(s.loadMillisAvg()), s.evictions(), s.bypasses(), s.puts(), s.stale(), s.refreshes(),
+                    s.refreshFailures());
         }
     }
 

@@ -79,7 +79,7 @@ public class CacheMonitor {
     }
 
     static final long SAMPLE_EVERY_MILLIS = 10_000;
-    /** A stale answer keeps the health degraded for this long. */
+    /** A stale answer keeps the health degraded until the database answers again, for this long at most. */
     static final long STALE_REPORTED_FOR_MILLIS = 60_000;
     private static final double MEMORY_NEARLY_FULL = 0.95;
 
@@ -159,8 +159,10 @@ public class CacheMonitor {
             reasons.add(coherence.pendingInvalidations()
                     + " invalidation(s) waiting for Redis: L2 is not read until they are applied");
         }
-        long staleAgo = System.currentTimeMillis() - stats.lastStaleMillis();
-        if (stats.lastStaleMillis() > 0 && staleAgo < STALE_REPORTED_FOR_MILLIS) {
+        // Until a source answers again, or for a minute after the last stale answer.
+        long lastStale = stats.lastStaleMillis();
+        long staleAgo = System.currentTimeMillis() - lastStale;
+        if (lastStale > 0 && staleAgo < STALE_REPORTED_FOR_MILLIS) {
             reasons.add(String.format(Locale.ROOT, "serving stale data: expired entries answered %.1fs ago because"
                     + " the database was unavailable (stale-if-error, up to %ds past their TTL)", staleAgo / 1000.0,
                     config.staleIfError()));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,8 +43,10 @@ class MetricsTest {
         given().header("Authorization", "Bearer test-admin-token").delete("/admin/cache/scene").then().statusCode(204);
         String before = metrics();
 
-        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).header("X-Cache", "MISS");
-        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).header("X-Cache", "HIT");
+        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).header("X-Cache", "MISS")
+                .header("Cache-Status", "scenecache; fwd=miss; stored");
+        given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200).header("X-Cache", "HIT")
+                .header("Cache-Status", "scenecache; hit; detail=l1");
         String after = metrics();
 
         String miss = "cache_gets_total{cache=\"scene\",result=\"miss\",tier=\"none\"}";
@@ -61,11 +64,31 @@ class MetricsTest {
                 "cache_circuit_state", "cache_degraded", "cache_enabled", "cache_redis_latency_seconds_count",
                 "cache_redis_memory_max_bytes", "cache_coherence_subscribed", "ai_upstream_calls_total",
                 "ai_cache_hits_total", "ai_tokens_saved_total", "ai_upstream_errors_total",
-                "cache_warming_projects_total{result=\"completed\"}")) {
+                "cache_warming_projects_total{result=\"completed\"}",
+                "cache_gets_total{cache=\"scene\",result=\"stale\",tier=\"any\"}",
+                "cache_refreshes_total{cache=\"scene\",result=\"started\"}",
+                "cache_refreshes_total{cache=\"scene\",result=\"landed\"}",
+                "cache_refreshes_total{cache=\"scene\",result=\"rejected\"}",
+                "cache_refreshes_total{cache=\"scene\",result=\"failed\"}")) {
             assertThat(value(after, name)).as(name).isNotNaN();
         }
         assertThat(value(after, "cache_circuit_state")).isZero();
         assertThat(value(after, "cache_enabled")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldDocumentTheCacheHeadersOfEveryCachedReadInTheOpenApiDocument() {
+        io.restassured.path.json.JsonPath doc = given().accept("application/json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        for (String operation : List.of("'/projects/{projectId}'.get", "'/projects/{projectId}/scenes'.get",
+                "'/projects/{projectId}/scenes/{sceneId}'.get", "'/projects/{projectId}/scenes/{sceneId}/component'.get",
+                "'/users/{userId}/preferences'.get", "'/projects/{projectId}/decisions'.post",
+                "'/components/build'.post")) {
+            Map<String, Object> headers = doc.getMap("paths." + operation + ".responses.'200'.headers");
+            assertThat(headers).as(operation).containsKeys("X-Cache", "X-Cache-Tier", "Cache-Status", "Age");
+        }
+        assertThat(doc.getString("paths.'/projects/{projectId}'.get.responses.'200'.headers.'Cache-Status'.description"))
+                .contains("detail=stale-if-error");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     public record Result(String variant, String mode, double seconds, long requests, long errors, long hits, long l1Hits,
             long misses, long bypasses, long stale, Histogram latency, Histogram readLatency, Histogram writeLatency,
-            List<String> staleReads, List<Instance> instances) {
+            List<String> staleReads, List<Instance> instances, Freshness freshness) {
 
         public double throughput() {
             return requests / seconds;
@@ -53,6 +53,17 @@ public final class LoadGenerator implements AutoCloseable {
 
         public double millis(double percentile) {
             return latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    /**
+     * Reads of scenes that had been read successfully before the phase ({@code known}) and how many of them
+     * answered 200; answers from expired entries ({@code Cache-Status: ...detail=stale-if-error}); reads and
+     * misses of the hottest 1% of the scenes (the lowest Zipf ranks).
+     */
+    public record Freshness(long knownReads, long knownOk, long staleIfError, long hotReads, long hotMisses) {
+        public double knownOkShare() {
+            return knownReads == 0 ? 0 : 100.0 * knownOk / knownReads;
         }
     }
 
@@ -75,6 +86,8 @@ public final class LoadGenerator implements AutoCloseable {
     private String prefix = "";
     private final long[] lastAcked;
     private final SplittableRandom random = new SplittableRandom(42);
+    /** The scenes read with a 200 so far (touched on the event loop only). */
+    private final java.util.BitSet served = new java.util.BitSet();
     private long writeSeq;
 
     public LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
@@ -113,6 +126,9 @@ public final class LoadGenerator implements AutoCloseable {
         final Histogram writeLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         final Histogram readLatency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         long requests, errors, hits, l1Hits, misses, bypasses, stale;
+        long knownReads, knownOk, staleIfError, hotReads, hotMisses;
+        /** The scenes served before this run started. */
+        final java.util.BitSet known = (java.util.BitSet) served.clone();
         final long[] instanceReads = new long[clients.length];
         final long[] instanceHits = new long[clients.length];
         final long[] instanceErrors = new long[clients.length];
@@ -165,6 +181,24 @@ public final class LoadGenerator implements AutoCloseable {
             clients[instance].request(options)
                     .compose(req -> payload == null ? req.send() : req.send(payload))
                     .compose(resp -> resp.body().map(b -> {
+                        if (writeSeqFinal < 0 && fixedPath == null) {
+                            boolean ok = resp.statusCode() == 200;
+                            if (known.get(index)) {
+                                knownReads++;
+                                knownOk += ok ? 1 : 0;
+                            }
+                            if (ok) {
+                                served.set(index);
+                                String status = resp.getHeader("Cache-Status");
+                                if (status != null && status.contains("stale-if-error")) {
+                                    staleIfError++;
+                                }
+                            }
+                            if (zipf.rank(index) < Math.max(1, targets.size() / 100)) {
+                                hotReads++;
+                                hotMisses += "MISS".equals(resp.getHeader("X-Cache")) ? 1 : 0;
+                            }
+                        }
                         if (resp.statusCode() != 200) {
                             errors++;
                             instanceErrors[instance]++;
@@ -199,6 +233,9 @@ public final class LoadGenerator implements AutoCloseable {
                     .onComplete(ar -> {
                         inFlight--;
                         if (ar.failed()) {
+                            if (writeSeqFinal < 0 && fixedPath == null && known.get(index)) {
+                                knownReads++; // no answer at all: not a 200
+                            }
                             errors++;
                             instanceErrors[instance]++;
                         }
@@ -322,7 +359,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
         return new Result(variant, mode, elapsed, run.requests, run.errors, run.hits, run.l1Hits, run.misses,
                 run.bypasses, run.stale, run.latency, run.readLatency, run.writeLatency, List.copyOf(run.staleReads),
-                List.copyOf(instances));
+                List.copyOf(instances), new Freshness(run.knownReads, run.knownOk, run.staleIfError, run.hotReads,
+                        run.hotMisses));
     }
 
     @Override
@@ -361,6 +399,19 @@ public final class LoadGenerator implements AutoCloseable {
                 permutation[j] = t;
             }
         }
+
+        /** The Zipf rank of a target (0: the most read). */
+        int rank(int index) {
+            if (ranks == null) {
+                ranks = new int[permutation.length];
+                for (int r = 0; r < permutation.length; r++) {
+                    ranks[permutation[r]] = r;
+                }
+            }
+            return ranks[index];
+        }
+
+        private int[] ranks;
 
         int next() {
             int rank = java.util.Arrays.binarySearch(cdf, random.nextDouble());

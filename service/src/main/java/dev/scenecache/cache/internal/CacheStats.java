@@ -145,7 +145,14 @@ public class CacheStats {
         lastStaleMillis = System.currentTimeMillis();
     }
 
-    /** When a stale answer was last given, epoch ms; 0 when never. */
+    /** A source answered (the database is back, as far as this cache can tell). */
+    public void sourceAnswered() {
+        if (lastStaleMillis != 0) {
+            lastStaleMillis = 0;
+        }
+    }
+
+    /** When a stale answer was last given, epoch ms, if no source has answered since; else 0. */
     public long lastStaleMillis() {
         return lastStaleMillis;
     }

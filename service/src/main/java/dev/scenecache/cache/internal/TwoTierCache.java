@@ -227,7 +227,12 @@ public class TwoTierCache {
             Spec spec, Expired expired, CacheKey key) {
         long start = System.nanoTime();
         return Uni.createFrom().deferred(source::get)
-                .map(value -> new Result(value, null, outcome))
+                .map(value -> {
+                    if (fromDatabase(spec.cache())) {
+                        stats.sourceAnswered();
+                    }
+                    return new Result(value, null, outcome);
+                })
                 .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
                 .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
                 .onFailure(f -> graceMillis(spec.cache()) > 0 && DatabaseFailures.isUnavailable(f))
