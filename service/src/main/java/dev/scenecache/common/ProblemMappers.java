@@ -77,13 +77,45 @@ public class ProblemMappers {
         return respond(httpProblem(status, e.getMessage()));
     }
 
+    /**
+     * One line per 503 flooded the log during an outage (57,000 lines in 30 s under load, the service's
+     * own CPU and disk going to it): the first failure is logged, then at most one line every 10 s with
+     * the number of 503s since.
+     */
+    static final class RateLimitedWarning {
+        private final long everyNanos;
+        private final java.util.concurrent.atomic.AtomicLong nextAt = new java.util.concurrent.atomic.AtomicLong(
+                Long.MIN_VALUE);
+        private final java.util.concurrent.atomic.LongAdder suppressed = new java.util.concurrent.atomic.LongAdder();
+
+        RateLimitedWarning(java.time.Duration every) {
+            this.everyNanos = every.toNanos();
+        }
+
+        /** Logs {@code e} unless a line was written less than the interval ago; true when it logged. */
+        boolean warn(Throwable e) {
+            long now = System.nanoTime();
+            long next = nextAt.get();
+            if ((next != Long.MIN_VALUE && now - next < 0) || !nextAt.compareAndSet(next, now + everyNanos)) {
+                suppressed.increment();
+                return false;
+            }
+            long more = suppressed.sumThenReset();
+            LOG.warnf("Database unavailable: [%s]%s", e.toString(),
+                    more == 0 ? "" : " (and " + more + " more 503s since the last line)");
+            return true;
+        }
+    }
+
+    private static final RateLimitedWarning UNAVAILABLE_LOG = new RateLimitedWarning(java.time.Duration.ofSeconds(10));
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         if (e instanceof ProblemException p) {
             return problem(p);
         }
         if (DatabaseFailures.isUnavailable(e)) {
-            LOG.warnf("Database unavailable: [%s]", e.toString());
+            UNAVAILABLE_LOG.warn(e);
             return respond(new Problem(Problems.DATABASE_UNAVAILABLE, "Database unavailable", 503,
                     "The database cannot be reached; retry later", List.of()), 503, "5");
         }

@@ -28,13 +28,12 @@ public class CacheProbe {
     @CacheRead(cache = CacheNames.SCENE)
     public Uni<JsonDocument> read(@CacheGroup("p") UUID group, @CacheId UUID id) {
         loads.incrementAndGet();
-        if (failure != null) {
-            return Uni.createFrom().failure(failure);
-        }
         String value = values.get(id);
         loading.complete(null);
+        // The failure (if any) is read after the gate: a held load can be made to fail when released.
         return Uni.createFrom().completionStage(gate)
-                .map(x -> new JsonDocument(value.getBytes(StandardCharsets.UTF_8), 1));
+                .chain(x -> failure != null ? Uni.createFrom().failure(failure)
+                        : Uni.createFrom().item(new JsonDocument(value.getBytes(StandardCharsets.UTF_8), 1)));
     }
 
     public void put(UUID id, String json) {

@@ -80,6 +80,11 @@ class CacheTest {
     void cacheReady() {
         redis = newRedisProbe();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
+        // A source that answers: forgets a database failure an earlier test made (for a second, reads that
+        // hold an expired value answer it without asking the source).
+        UUID id = UUID.randomUUID();
+        probe.put(id, "\"up\"");
+        probe.read(UUID.randomUUID(), id).await().atMost(Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -614,16 +619,18 @@ class CacheTest {
         // Arrange: an entry that expired a second ago, well within its grace (600 s).
         putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
         long stale = sceneCounters().stale.sum();
+        int loads = probe.loads();
         try {
-            // Action: the source fails as an unreachable database does. Expected: the expired value, counted stale.
-            probe.failWith(new java.net.ConnectException("Connection refused"));
-            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"last\"");
-            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
-
             // Action: the source fails otherwise (a bug). Expected: that failure, not the expired value.
             probe.failWith(new IllegalStateException("a bug"));
             assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
                     .isInstanceOf(IllegalStateException.class);
+
+            // Action: the source fails as an unreachable database does. Expected: the expired value, counted stale.
+            probe.failWith(new java.net.ConnectException("Connection refused"));
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"last\"");
+            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+            assertThat(probe.loads() - loads).isEqualTo(2);
 
             // Action: a write invalidates the key, then the database fails. Expected: never the old value.
             invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
@@ -631,6 +638,40 @@ class CacheTest {
             assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
                     .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
             assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+        } finally {
+            probe.failWith(null);
+        }
+    }
+
+    @Test
+    void shouldNotAnswerAnExpiredValueThatAWriteInvalidatedWhileItsLoadWasFailing() throws Exception {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        // Arrange: "old" fresh for 1.2 s, read into L1; then both copies expire (within their grace).
+        putEntry(key, "\"old\"", 1, now, now + 1_200);
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"old\"");
+        Awaitility.await().pollDelay(Duration.ofMillis(1_300)).atMost(Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() > now + 1_200);
+        long stale = sceneCounters().stale.sum();
+        CompletableFuture<Void> loading = probe.hold();
+        CompletableFuture<JsonDocument> read;
+        try {
+            // Action: a read finds "old" expired in both tiers and goes to the source, which is held.
+            read = probe.read(group, id).subscribeAsCompletionStage();
+            loading.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // Action: meanwhile a write of the key is acknowledged; then the source fails as a database down.
+            invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
+            probe.failWith(new java.net.ConnectException("Connection refused"));
+        } finally {
+            probe.release();
+        }
+        try {
+            // Expected: not "old" (read before the write), whatever copy of it the read holds: the failure.
+            assertThatThrownBy(() -> read.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
+            assertThat(sceneCounters().stale.sum() - stale).isZero();
         } finally {
             probe.failWith(null);
         }

@@ -105,6 +105,10 @@ class StaleIfErrorIT {
 
                 // Expected: for several TTLs, both instances answer every cached read with its last state,
                 // saying it is stale (A from its L1 or Redis, B, which never read them, from Redis).
+                String staleSeries = "cache_gets_total{cache=\"scene\",result=\"stale\",tier=\"any\"}";
+                String loadSeries = "cache_load_seconds_count{cache=\"scene\"}";
+                double staleBefore = metric(a, staleSeries);
+                double loadsBefore = metric(a, loadSeries);
                 int stale = 0;
                 long until = System.currentTimeMillis() + 3 * TTL_MILLIS;
                 while (System.currentTimeMillis() < until) {
@@ -125,6 +129,12 @@ class StaleIfErrorIT {
                     Thread.sleep(200);
                 }
                 assertThat(stale).isGreaterThanOrEqualTo(16);
+                // ...and, once the database has failed, asks it again at most once a second, not per read.
+                double staleAnswers = metric(a, staleSeries) - staleBefore;
+                double attempts = metric(a, loadSeries) - loadsBefore;
+                System.out.printf("stale-if-error: %.0f stale scene answers on A, %.0f attempts to load them%n",
+                        staleAnswers, attempts);
+                assertThat(attempts).isLessThan(staleAnswers);
                 // With stale-if-error off, the same expired entries are 503s, and readiness is DOWN.
                 for (String path : offData.paths()) {
                     assertThat(get(off, path).statusCode()).as(path).isEqualTo(503);

@@ -50,7 +50,9 @@ import io.vertx.core.Vertx;
  * Before it is served, the expired value is vouched for once more: this instance, hearing every
  * invalidation ({@link Coherence#l1Usable()}), has applied none to the key since before the value was
  * read (its L1 stamp); else Redis is asked again and the entry must still be current there. Neither
- * possible: the 503. Negative (not found) entries and decisions and component builds are never served
+ * possible: the 503. While the database has failed so within the last second, a read holding such a
+ * value answers it without asking the source (one attempt a second, not one per read). Negative (not found) entries and
+ * decisions and component builds are never served
  * stale: a 404 served during an outage could make a client drop a scene that exists, and the other two do
  * not come from the database.
  *
@@ -96,7 +98,10 @@ public class TwoTierCache {
         }
     }
 
-    /** An expired value a read may answer if its source fails: from L1, or the bytes from L2. */
+    /**
+     * An expired value a read may answer if its source fails: from L1, or the bytes from L2; with the L1
+     * stamp read before it, and the cache generation and masters to confirm it in Redis (-1: not to ask).
+     */
     private record Expired(L1Tier.Entry inL1, byte[] inL2, long stamp, long cacheGeneration,
             ClusterTopology.View masters) {
     }
@@ -107,8 +112,17 @@ public class TwoTierCache {
     private final CacheStats stats;
     private final CacheConfig config;
     private final io.vertx.core.Vertx vertx;
+    /** How long after the database failed as unavailable reads answer their expired value without asking it. */
+    static final long DATABASE_DOWN_NANOS = 1_000_000_000L;
+
+    /** {@link System#nanoTime()} until which {@link #databaseLately()}; 0 once the database answered. */
+    private volatile long databaseDownUntil;
+
+    /** At most this many keys are being refreshed (or were tried within the last second) at once. */
+    static final int MAX_REFRESHES = 10_000;
+
     /** Keys this instance is refreshing, or tried to lately: one reload per key per instance. Bounded. */
-    private final com.github.benmanes.caffeine.cache.Cache<CacheKey, Boolean> refreshing;
+    private final RefreshMarks refreshing = new RefreshMarks(MAX_REFRESHES, java.time.Duration.ofSeconds(1).toNanos());
 
     public TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config,
             io.vertx.core.Vertx vertx) {
@@ -118,15 +132,7 @@ public class TwoTierCache {
         this.stats = stats;
         this.config = config;
         this.vertx = vertx;
-        this.refreshing = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumSize(MAX_REFRESHES)
-                .expireAfterWrite(java.time.Duration.ofSeconds(1))
-                .executor(Runnable::run)
-                .build();
     }
-
-    /** At most this many keys are being refreshed (or were tried within the last second) at once. */
-    static final int MAX_REFRESHES = 10_000;
 
     public Uni<Object> read(CacheKey key, Spec spec, Supplier<Uni<Object>> source) {
         Context context = Vertx.currentContext();
@@ -193,7 +199,7 @@ public class TwoTierCache {
                 .chain(read -> {
                     if (read == null) {
                         return fromSource(source, counters, CacheOutcome.BYPASS, spec,
-                                new Expired(expiredInL1, null, stamp, cacheGeneration, masters), key);
+                                new Expired(expiredInL1, null, stamp, -1, null), key);
                     }
                     if (read.hit()) {
                         Result hit = decode(read.value(), spec, cacheGeneration);
@@ -221,22 +227,19 @@ public class TwoTierCache {
     /**
      * The source's answer, counted as {@code outcome}; when the source fails because the database is
      * unavailable and an expired value within its grace can be vouched for, that value instead
-     * (stale-if-error, counted as stale).
+     * (stale-if-error, counted as stale). While the database failed so within the last second, a read
+     * holding such a value answers it without asking the source again (at most one attempt a second
+     * then, instead of one per read: the outage costs neither the database's connect time per request
+     * nor a flood of connection attempts on a database coming back).
      */
     private Uni<Result> fromSource(Supplier<Uni<Object>> source, CacheStats.Counters counters, CacheOutcome outcome,
             Spec spec, Expired expired, CacheKey key) {
-        long start = System.nanoTime();
-        return Uni.createFrom().deferred(source::get)
-                .map(value -> {
-                    if (fromDatabase(spec.cache())) {
-                        stats.sourceAnswered();
-                    }
-                    return new Result(value, null, outcome);
-                })
-                .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
-                .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
-                .onFailure(f -> graceMillis(spec.cache()) > 0 && DatabaseFailures.isUnavailable(f))
-                .recoverWithUni(f -> stale(key, spec, expired, f))
+        boolean staleAllowed = graceMillis(spec.cache()) > 0 && (expired.inL1() != null || expired.inL2() != null);
+        Uni<Result> answer = staleAllowed && databaseLately()
+                ? stale(key, spec, expired).chain(result -> result != null ? Uni.createFrom().item(result)
+                        : fromSourceOnly(source, counters, outcome, spec, expired, key, staleAllowed))
+                : fromSourceOnly(source, counters, outcome, spec, expired, key, staleAllowed);
+        return answer
                 .invoke(result -> {
                     if (result.outcome().stale()) {
                         stats.staleAnswer(counters);
@@ -247,38 +250,69 @@ public class TwoTierCache {
                 .onFailure().invoke(f -> (outcome == CacheOutcome.MISS ? counters.misses : counters.bypasses).increment());
     }
 
-    /** The expired value of {@code expired} if it is within its grace and still vouched for, else {@code failure}. */
-    private Uni<Result> stale(CacheKey key, Spec spec, Expired expired, Throwable failure) {
-        long now = System.currentTimeMillis();
-        long grace = graceMillis(spec.cache());
-        Result candidate = null;
-        if (expired.inL2() != null) {
-            candidate = decode(expired.inL2(), spec, expired.cacheGeneration());
+    private Uni<Result> fromSourceOnly(Supplier<Uni<Object>> source, CacheStats.Counters counters,
+            CacheOutcome outcome, Spec spec, Expired expired, CacheKey key, boolean staleAllowed) {
+        long start = System.nanoTime();
+        return Uni.createFrom().deferred(source::get)
+                .map(value -> {
+                    if (fromDatabase(spec.cache())) {
+                        databaseAnswered();
+                    }
+                    return new Result(value, null, outcome);
+                })
+                .onFailure(TwoTierCache::isNotFound).recoverWithItem(f -> new Result(null, (ProblemException) f, outcome))
+                .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
+                .onFailure(f -> fromDatabase(spec.cache()) && DatabaseFailures.isUnavailable(f))
+                .recoverWithUni(f -> {
+                    databaseDownUntil = System.nanoTime() + DATABASE_DOWN_NANOS;
+                    return staleAllowed ? stale(key, spec, expired).onItem().ifNull().failWith(f)
+                            : Uni.createFrom().failure(f);
+                });
+    }
+
+    /** The database failed as unavailable within the last {@link #DATABASE_DOWN_NANOS}. */
+    private boolean databaseLately() {
+        long until = databaseDownUntil;
+        return until != 0 && until - System.nanoTime() > 0;
+    }
+
+    private void databaseAnswered() {
+        stats.sourceAnswered();
+        if (databaseDownUntil != 0) {
+            databaseDownUntil = 0;
         }
-        if (candidate == null && expired.inL1() != null) {
+    }
+
+    /** The expired value of {@code expired} if it is within its grace and still vouched for, else null. */
+    private Uni<Result> stale(CacheKey key, Spec spec, Expired expired) {
+        long grace = graceMillis(spec.cache());
+        Result candidate = expired.inL2() == null ? null : decode(expired.inL2(), spec, expired.cacheGeneration());
+        if (candidate != null) {
+            candidate = candidate.as(CacheOutcome.STALE_L2);
+        } else if (expired.inL1() != null) {
             L1Tier.Entry e = expired.inL1();
             candidate = new Result(e.value(), null, CacheOutcome.STALE_L1, e.storedAt(), e.freshUntil());
         }
-        Result fromL2 = candidate != null && candidate.outcome() == CacheOutcome.HIT_L2
-                ? candidate.as(CacheOutcome.STALE_L2)
-                : candidate;
-        boolean usable = fromL2 != null && fromL2.notFound() == null && now < fromL2.freshUntil() + grace;
-        if (usable && coherence.l1Usable() && l1.stamp(key) == expired.stamp()) {
-            return Uni.createFrom().item(fromL2);
+        boolean withinGrace = candidate != null && candidate.notFound() == null
+                && System.currentTimeMillis() < candidate.freshUntil() + grace;
+        // Vouched for by this instance: it hears every invalidation and applied none to the key since.
+        if (withinGrace && coherence.l1Usable() && l1.stamp(key) == expired.stamp()) {
+            return Uni.createFrom().item(candidate);
         }
-        if (!coherence.l2Usable() || expired.cacheGeneration() < 0) {
-            return Uni.createFrom().failure(failure);
+        // Else Redis must still hold it (or a newer one) as the key's current entry; not asked when it has
+        // just failed this read (the request would wait a second Redis timeout) or cannot be used.
+        if (expired.cacheGeneration() < 0 || !coherence.l2Usable()) {
+            return Uni.createFrom().nullItem();
         }
-        // Not vouched for by this instance: the entry must still be the current one in Redis.
         return l2.currentEntry(key, expired.cacheGeneration(), expired.masters())
                 .onFailure().recoverWithNull()
-                .chain(bytes -> {
+                .map(bytes -> {
                     Result current = bytes == null ? null : decode(bytes, spec, expired.cacheGeneration());
                     if (current == null || current.notFound() != null
                             || System.currentTimeMillis() >= current.freshUntil() + grace) {
-                        return Uni.createFrom().failure(failure);
+                        return null;
                     }
-                    return Uni.createFrom().item(current.as(CacheOutcome.STALE_L2));
+                    return current.as(CacheOutcome.STALE_L2);
                 });
     }
 
@@ -290,7 +324,7 @@ public class TwoTierCache {
             long now, CacheStats.Counters counters) {
         double fraction = refreshAheadFraction(spec.cache());
         if (fraction <= 0 || freshUntil - now > fraction * (freshUntil - storedAt) || !coherence.l2Usable()
-                || refreshing.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+                || !refreshing.tryMark(key)) {
             return;
         }
         long stamp = l1.stamp(key);
@@ -307,7 +341,7 @@ public class TwoTierCache {
                         if (newer != null) {
                             keepInL1(key, newer, spec, attempt.newer().length, stamp);
                         }
-                        refreshing.invalidate(key);
+                        refreshing.clear(key);
                         return Uni.createFrom().voidItem();
                     }
                     if (!attempt.leased()) {
@@ -319,7 +353,7 @@ public class TwoTierCache {
                             .onTermination().invoke(() -> counters.loaded(System.nanoTime() - start))
                             .chain(value -> fillRefreshed(key, spec, value, cacheGeneration, attempt.groupGeneration(),
                                     lease, stamp, counters))
-                            .onTermination().invoke(() -> refreshing.invalidate(key));
+                            .onTermination().invoke(() -> refreshing.clear(key));
                 })
                 .subscribe().with(done -> {
                 }, failure -> {
@@ -429,6 +463,49 @@ public class TwoTierCache {
                     : new Result(value, null, CacheOutcome.HIT_L2, entry.storedAtMillis(), entry.freshUntilMillis());
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /**
+     * The keys this instance is refreshing or tried to refresh within {@code retryNanos}: a key is marked
+     * once per attempt, and may be tried again once its mark is older (a reload that another instance
+     * holds, one that takes long). At most {@code max} marks: when full, old marks are swept, and a key
+     * that still finds no room is not refreshed (its entry expires as without refresh-ahead).
+     * (A plain map rather than a Caffeine cache: Caffeine's generated classes must be registered one by
+     * one for a native image.)
+     */
+    static final class RefreshMarks {
+        private final java.util.concurrent.ConcurrentHashMap<CacheKey, Long> marks = new java.util.concurrent.ConcurrentHashMap<>();
+        private final int max;
+        private final long retryNanos;
+
+        RefreshMarks(int max, long retryNanos) {
+            this.max = max;
+            this.retryNanos = retryNanos;
+        }
+
+        /** True when this caller may try to refresh {@code key} now (and the key is marked). */
+        boolean tryMark(CacheKey key) {
+            long now = System.nanoTime();
+            Long previous = marks.get(key);
+            if (previous != null) {
+                return now - previous >= retryNanos && marks.replace(key, previous, now);
+            }
+            if (marks.size() >= max) {
+                marks.values().removeIf(at -> now - at >= retryNanos);
+                if (marks.size() >= max) {
+                    return false;
+                }
+            }
+            return marks.putIfAbsent(key, now) == null;
+        }
+
+        void clear(CacheKey key) {
+            marks.remove(key);
+        }
+
+        int size() {
+            return marks.size();
         }
     }
 
