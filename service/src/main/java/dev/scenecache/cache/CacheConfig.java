@@ -35,6 +35,15 @@ public interface CacheConfig {
     long staleIfError();
 
     /**
+     * {@code CACHE_STALE_IF_ERROR_TIMEOUT}: how long a read that holds an expired value within its grace
+     * waits for the database before it answers that value. A database that does not answer (a network
+     * that drops packets, a stalled server) is failing too; without this the read would wait for it as
+     * long as the database client does.
+     */
+    @WithDefault("2s")
+    Duration staleIfErrorTimeout();
+
+    /**
      * Refresh-ahead ({@code CACHE_REFRESH_AHEAD}): a hit in this last fraction of its entry's TTL reloads
      * the entry in the background, once across instances (the same caches as stale-if-error). 0 turns it
      * off; at most 0.9.

@@ -149,6 +149,10 @@ public class CacheMonitor {
         }
         if (!coherence.subscribed()) {
             reasons.add("invalidation subscription not established: the in-process tier is off");
+        } else if (config.l1().enabled() && !coherence.heartbeatConfirmed()) {
+            // A new subscription (at start, after a reconnect): less than half a second, normally.
+            reasons.add("invalidation subscription not confirmed yet (its own heartbeat not heard twice):"
+                    + " the in-process tier is off until it is");
         } else if (config.l1().enabled() && !coherence.heartbeatFresh()) {
             reasons.add("invalidation heartbeat late: the in-process tier is fenced off");
         }

@@ -31,7 +31,8 @@ public class CacheProbe {
         String value = values.get(id);
         loading.complete(null);
         // The failure (if any) is read after the gate: a held load can be made to fail when released.
-        return Uni.createFrom().completionStage(gate)
+        // A copy of the gate: a load given up on (a timeout cancels it) must not cancel the gate itself.
+        return Uni.createFrom().completionStage(gate.copy())
                 .chain(x -> failure != null ? Uni.createFrom().failure(failure)
                         : Uni.createFrom().item(new JsonDocument(value.getBytes(StandardCharsets.UTF_8), 1)));
     }

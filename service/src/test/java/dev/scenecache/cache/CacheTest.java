@@ -678,6 +678,26 @@ class CacheTest {
     }
 
     @Test
+    void shouldAnswerAnExpiredEntryWhenTheDatabaseDoesNotAnswer() throws Exception {
+        UUID group = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        long now = System.currentTimeMillis();
+        putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
+        probe.put(id, "\"never\"");
+        long stale = sceneCounters().stale.sum();
+        probe.hold(); // the source reads, then never answers (a stalled database, a partition)
+        try {
+            // Expected: after cache.stale-if-error-timeout (5 s in the tests), the expired value (the 30 s only
+            // guard a hang).
+            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(30)).text()).isEqualTo("\"last\"");
+            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+        } finally {
+            probe.release();
+        }
+    }
+
+    @Test
     void shouldNotAnswerAnEntryPastItsGraceNorANotFound() {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();

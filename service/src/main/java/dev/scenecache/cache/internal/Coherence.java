@@ -211,6 +211,11 @@ public class Coherence {
         return subscription.heartbeatFresh();
     }
 
+    /** The subscription has heard this instance's own heartbeat twice since it was made (L1 is trusted from then). */
+    public boolean heartbeatConfirmed() {
+        return subscription.heartbeatConfirmed();
+    }
+
     /** Invalidations that Redis could not take yet; while there are any, L2 is not read. */
     public boolean waitingForReplay() {
         return pending.waiting();

@@ -96,6 +96,11 @@ final class InvalidationSubscription {
         return generationsKnown;
     }
 
+    /** Since the subscription was made, this instance has heard its own heartbeat twice (see {@link #heartbeatFresh}). */
+    boolean heartbeatConfirmed() {
+        return subscribed && heartbeatsHeard >= 2;
+    }
+
     /** This instance heard its own heartbeat recently enough to trust its L1. */
     boolean heartbeatFresh() {
         return subscribed && heartbeatsHeard >= 2 && System.nanoTime() - lastHeartbeat < fenceNanos;

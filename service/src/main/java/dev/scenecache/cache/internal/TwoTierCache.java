@@ -50,7 +50,8 @@ import io.vertx.core.Vertx;
  * Before it is served, the expired value is vouched for once more: this instance, hearing every
  * invalidation ({@link Coherence#l1Usable()}), has applied none to the key since before the value was
  * read (its L1 stamp); else Redis is asked again and the entry must still be current there. Neither
- * possible: the 503. While the database has failed so within the last second, a read holding such a
+ * possible: the 503. A database that does not answer within {@code cache.stale-if-error-timeout} (2 s)
+ * fails so too. While the database has failed so within the last second, a read holding such a
  * value answers it without asking the source (one attempt a second, not one per read). Negative (not found) entries and
  * decisions and component builds are never served
  * stale: a 404 served during an outage could make a client drop a scene that exists, and the other two do
@@ -253,7 +254,14 @@ public class TwoTierCache {
     private Uni<Result> fromSourceOnly(Supplier<Uni<Object>> source, CacheStats.Counters counters,
             CacheOutcome outcome, Spec spec, Expired expired, CacheKey key, boolean staleAllowed) {
         long start = System.nanoTime();
-        return Uni.createFrom().deferred(source::get)
+        Uni<Object> loaded = Uni.createFrom().deferred(source::get);
+        if (staleAllowed) {
+            // Not answering is failing too: past the timeout the expired value is answered.
+            loaded = loaded.ifNoItem().after(config.staleIfErrorTimeout())
+                    .failWith(() -> new java.util.concurrent.TimeoutException(
+                            "the database did not answer within " + config.staleIfErrorTimeout().toMillis() + " ms"));
+        }
+        return loaded
                 .map(value -> {
                     if (fromDatabase(spec.cache())) {
                         databaseAnswered();
