@@ -104,6 +104,9 @@ public final class DecisionBenchmark {
                         "PG_PASSWORD", "bench", "REDIS_URL", redis.url(), "AI_PROVIDER", "openai",
                         "AI_BASE_URL", "http://127.0.0.1:" + ai.port() + "/v1", "AI_API_KEY", "bench-key",
                         "AI_MODEL", "bench-model", "CACHE_ENABLED", Boolean.toString(variant.equals("cached"))));
+                // The trace measures what the cache saves, not the spend limits: no limit.
+                env.put("AI_MAX_CALLS_PER_PROJECT_PER_MINUTE", "0");
+                env.put("AI_MAX_CALLS_PER_MINUTE", "0");
                 ai.resetRequests();
                 try (ServiceProcess service = SceneReadBenchmark.startService(jar, env,
                         dir.resolve("decisions-" + variant + ".log"))) {

@@ -52,7 +52,8 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
     }
 
     @RegisterForReflection
-    public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved) {
+    public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
+            long spendLimited) {
     }
 
     static CacheStatsView of(CacheMonitor monitor, CacheStats stats, AiStats ai, ProjectWarmer.Figures warming,
@@ -74,7 +75,8 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
                 new L1(l1Entries, l1Bytes), caches, Figures.of(total),
                 new Redis(r.connected(), r.usedMemoryBytes(), r.maxMemoryBytes(), r.evictionPolicy(),
                         r.settingProblems()),
-                new Ai(a.upstreamCalls(), a.upstreamErrors(), a.cacheHits(), a.tokensUsed(), a.tokensSaved()),
+                new Ai(a.upstreamCalls(), a.upstreamErrors(), a.cacheHits(), a.tokensUsed(), a.tokensSaved(),
+                        a.spendLimited()),
                 warming);
     }
 

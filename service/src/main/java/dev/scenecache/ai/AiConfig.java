@@ -32,6 +32,21 @@ public interface AiConfig {
     @WithDefault("3")
     int retries();
 
+    /**
+     * {@code AI_MAX_CALLS_PER_PROJECT_PER_MINUTE}: upstream calls one project may cause a minute (a token
+     * bucket refilled at that rate, shared by every instance through Redis; each instance's own when
+     * Redis cannot be used). Over it: 429 with {@code Retry-After}; cached decisions are still served.
+     * 0: no limit. The offline heuristic brain is never limited.
+     */
+    @WithDefault("30")
+    @jakarta.validation.constraints.Min(0)
+    int maxCallsPerProjectPerMinute();
+
+    /** {@code AI_MAX_CALLS_PER_MINUTE}: upstream calls this instance may make a minute, all projects together; 0: no limit. */
+    @WithDefault("600")
+    @jakarta.validation.constraints.Min(0)
+    int maxCallsPerMinute();
+
     /** How long another instance's identical call in flight is waited for before calling ourselves. */
     @WithDefault("35s")
     Duration inflightWait();

@@ -18,12 +18,14 @@ import io.quarkus.runtime.Startup;
 public class AiStats {
 
     /** The figures since start, or since the last reset. */
-    public record Snapshot(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved) {
-        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0);
+    public record Snapshot(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
+            long spendLimited) {
+        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0);
 
         Snapshot minus(Snapshot o) {
             return new Snapshot(upstreamCalls - o.upstreamCalls, upstreamErrors - o.upstreamErrors,
-                    cacheHits - o.cacheHits, tokensUsed - o.tokensUsed, tokensSaved - o.tokensSaved);
+                    cacheHits - o.cacheHits, tokensUsed - o.tokensUsed, tokensSaved - o.tokensSaved,
+                    spendLimited - o.spendLimited);
         }
     }
 
@@ -32,9 +34,16 @@ public class AiStats {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder tokensUsed = new LongAdder();
     private final LongAdder tokensSaved = new LongAdder();
+    private final LongAdder limitedByProject = new LongAdder();
+    private final LongAdder limitedByInstance = new LongAdder();
     private volatile Snapshot baseline = Snapshot.ZERO;
 
     public AiStats(MeterRegistry registry) {
+        for (var scope : java.util.Map.of("project", limitedByProject, "instance", limitedByInstance).entrySet()) {
+            FunctionCounter.builder("ai.spend.limited", scope.getValue(), LongAdder::sum)
+                    .description("Decisions refused (429) by a spend limit: per project, or this instance's")
+                    .tag("scope", scope.getKey()).register(registry);
+        }
         counter(registry, "ai.upstream.calls", "Calls made to the AI provider", upstreamCalls);
         counter(registry, "ai.upstream.errors", "Calls to the AI provider that failed or timed out", upstreamErrors);
         counter(registry, "ai.cache.hits", "Decisions served from the decision cache instead of the AI provider",
@@ -62,6 +71,11 @@ public class AiStats {
         tokensSaved.add(tokens);
     }
 
+    /** A decision refused by a spend limit ({@code scope}: {@code project} or {@code instance}). */
+    public void limited(String scope) {
+        ("project".equals(scope) ? limitedByProject : limitedByInstance).increment();
+    }
+
     public Snapshot sinceReset() {
         return now().minus(baseline);
     }
@@ -72,7 +86,7 @@ public class AiStats {
 
     private Snapshot now() {
         return new Snapshot(upstreamCalls.sum(), upstreamErrors.sum(), cacheHits.sum(), tokensUsed.sum(),
-                tokensSaved.sum());
+                tokensSaved.sum(), limitedByProject.sum() + limitedByInstance.sum());
     }
 
     private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {

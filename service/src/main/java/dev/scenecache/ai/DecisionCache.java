@@ -23,11 +23,13 @@ public class DecisionCache {
     private final Brain brain;
     private final InflightCalls inflight;
     private final AiStats stats;
+    private final SpendLimits limits;
 
-    public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats) {
+    public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats, SpendLimits limits) {
         this.brain = brain;
         this.inflight = inflight;
         this.stats = stats;
+        this.limits = limits;
     }
 
     public static CacheKey key(UUID projectId, String hash) {
@@ -42,9 +44,12 @@ public class DecisionCache {
     public Uni<BrainAnswer> decide(@CacheGroup("p") UUID projectId, @CacheId String hash, String prompt,
             ProjectContext context, AtomicBoolean called) {
         boolean[] mine = new boolean[1];
-        return inflight.once(key(projectId, hash).redisKey(), () -> brain.decide(prompt, context)
+        // The spend limits are checked by the one call that asks the brain (single flight), right before it.
+        Uni<Void> allowed = HeuristicBrain.PROVIDER.equals(brain.provider()) ? Uni.createFrom().voidItem()
+                : Uni.createFrom().deferred(() -> limits.acquire(projectId));
+        return inflight.once(key(projectId, hash).redisKey(), () -> allowed.chain(() -> brain.decide(prompt, context)
                 .invoke(answer -> stats.upstreamCall(answer.tokens()))
-                .onFailure().invoke(f -> stats.upstreamError()), mine)
+                .onFailure().invoke(f -> stats.upstreamError())), mine)
                 .invoke(() -> called.set(mine[0]));
     }
 }

@@ -40,9 +40,12 @@ public final class HeuristicBrain implements Brain {
             + "fix|adjust|modify|tweak|replace|speed up|slow down|shorten|lengthen|increase|decrease|animate|"
             + "bigger|smaller|bolder|brighter|darker)\\b");
 
+    /** The provider name of this brain: offline and free, never spend-limited. */
+    public static final String PROVIDER = "heuristic";
+
     @Override
     public String provider() {
-        return "heuristic";
+        return PROVIDER;
     }
 
     @Override

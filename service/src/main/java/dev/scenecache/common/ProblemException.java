@@ -52,6 +52,14 @@ public class ProblemException extends RuntimeException {
         return e;
     }
 
+    /** 429: an AI spend limit is reached; the client may try again after {@code seconds}. */
+    public static ProblemException spendLimit(String detail, long seconds) {
+        ProblemException e = new ProblemException(429, Problems.AI_SPEND_LIMIT, "AI spend limit reached", detail,
+                List.of());
+        e.retryAfterSeconds = Long.toString(Math.max(1, seconds));
+        return e;
+    }
+
     /** The {@code Retry-After} header to answer with, or null. */
     public String retryAfterSeconds() {
         return retryAfterSeconds;

@@ -239,6 +239,81 @@ class DecisionTest {
         assertThat(calls()).isZero();
     }
 
+    @Inject
+    dev.scenecache.cache.internal.RedisTier redisTier;
+
+    @Test
+    void shouldAnswer429PastAProjectsSpendLimitAndStillServeItsCachedDecisions() {
+        String project = Api.createProject("Spender");
+        String other = Api.createProject("Thrifty");
+        stub(AiStub.completion("addScene", "{\"targetSceneId\": null, \"reasoning\": \"a scene\"}"));
+        long limitedBefore = stats.sinceReset().spendLimited();
+
+        // Three different prompts go upstream: under the limit (30 a minute).
+        for (int i = 0; i < 3; i++) {
+            decide(project, "add a scene number " + i).statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        }
+        int callsBefore = calls();
+        // Action: other instances spend the rest of the project's minute: its bucket is in Redis.
+        // Expected: the next different prompt answers 429 with Retry-After, and calls nothing.
+        String key = "sc:{p:" + project + "}:ai:spend";
+        io.restassured.response.Response refused = null;
+        for (int attempt = 0; attempt < 5 && refused == null; attempt++) {
+            // Drained right before the request (a token refills every 2 s: a slow machine may see one).
+            while (redisTier.takeToken(key, 30).await().atMost(Duration.ofSeconds(5)) == 0) {
+                // taken
+            }
+            io.restassured.response.Response answer = decide(project, "add yet another scene " + attempt).extract().response();
+            if (answer.statusCode() == 429) {
+                refused = answer;
+            }
+        }
+        assertThat(refused).as("a 429 once the project's bucket is empty").isNotNull();
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.<Integer> path("status")).isEqualTo(429);
+        assertThat(refused.<String> path("type")).endsWith("ai-spend-limit");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+        assertThat(calls() - callsBefore).as("upstream calls while refused").isLessThan(5);
+        assertThat(stats.sinceReset().spendLimited() - limitedBefore).isGreaterThanOrEqualTo(1);
+
+        // Cached decisions are still served, and other projects are not limited.
+        decide(project, "add a scene number 0").statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(true));
+        decide(other, "add a scene number 0").statusCode(200).body("cached", org.hamcrest.Matchers.equalTo(false));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("ai_spend_limited_total{scope=\"project\""));
+    }
+
+    @Test
+    void shouldKeepEachInstancesOwnBoundOnAProjectWhileRedisDoesNotAnswer() {
+        String project = Api.createProject("Offline spender");
+        stub(AiStub.completion("addScene", "{\"targetSceneId\": null, \"reasoning\": \"a scene\"}"));
+        long pid;
+        try (dev.scenecache.testing.RedisProbe redis = new dev.scenecache.testing.RedisProbe()) {
+            pid = redis.freeze(); // stalled, not gone: every Redis call times out
+        }
+        int answered = 0;
+        Integer refusedAt = null;
+        try {
+            // Action: different prompts, one after the other, until one is refused (at most 100).
+            for (int i = 0; i < 100 && refusedAt == null; i++) {
+                int status = decide(project, "add an offline scene " + i).extract().statusCode();
+                assertThat(status).as("prompt %d", i).isIn(200, 429);
+                if (status == 200) {
+                    answered++;
+                } else {
+                    refusedAt = i;
+                }
+            }
+        } finally {
+            dev.scenecache.testing.RedisProbe.thaw(pid);
+        }
+        // Expected: this instance's own bucket for the project: its 30 calls (and what refilled meanwhile, one
+        // every 2 s), then 429.
+        assertThat(refusedAt).as("a 429 from the instance's own bucket").isNotNull();
+        assertThat(answered).isGreaterThanOrEqualTo(30);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.l1Usable() && coherence.l2Usable());
+    }
+
     private void stub(String body) {
         ai.resetMappings(); // the stubs only: the request journal keeps counting
         ai.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(body)));

@@ -128,6 +128,10 @@ public class RedisTier {
     private static final String TOPOLOGY_SHA = sha1(TOPOLOGY);
     private static final String REFRESH_SHA = sha1(REFRESH);
 
+    /** A token bucket of upstream AI calls shared by every instance (see {@code ai.SpendLimits}). */
+    static final String SPEND = script("spend");
+    private static final String SPEND_SHA = sha1(SPEND);
+
     private final Redis redis;
     private final Duration timeout;
     private final long leaseMillis;
@@ -297,6 +301,14 @@ public class RedisTier {
             reply.forEach(g -> generations.add(g.toLong()));
             return generations;
         });
+    }
+
+    /**
+     * Takes one token from the bucket at {@code key} (refilled at {@code perMinute} a minute, holding at
+     * most that many); answers 0, or the ms until a token is there (none taken).
+     */
+    public Uni<Long> takeToken(String key, int perMinute) {
+        return script(SPEND_SHA, SPEND, List.of(key), List.of(Integer.toString(perMinute))).map(Response::toLong);
     }
 
     /** True when the value landed; false when an invalidation overtook the fill. */
