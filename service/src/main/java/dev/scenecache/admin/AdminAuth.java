@@ -23,13 +23,17 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Guards every {@code /admin/**} path (matched or not, on the normalised path, before the body is
- * read): {@code Authorization: Bearer ${ADMIN_TOKEN}} or 401 problem+json.
+ * read): {@code Authorization: Bearer <token>} or 401 problem+json.
  *
  * <p>
- * The token is compared in constant time (SHA-256 of both sides, then {@link MessageDigest#isEqual}),
- * so neither its content nor its length leaks through timing. With no {@code ADMIN_TOKEN} the admin
- * API is closed; the local run ({@code ./mvnw -Plocal}) generates a token and prints it. The token is
- * never logged.
+ * Tokens: {@code ADMIN_TOKEN} (one, or two separated by a comma while a new one is rolled out) and/or
+ * {@code ADMIN_TOKEN_SHA256} (the SHA-256 of one or two tokens, 64 hex digits each, comma-separated: the
+ * plain token need not sit in the environment at all; {@code printf %s "$TOKEN" | sha256sum}). A
+ * malformed digest stops the start, saying which entry (never its value). The presented token is
+ * compared in constant time with every accepted one (SHA-256 of both sides, then
+ * {@link MessageDigest#isEqual}, all of them checked), so neither content nor length leaks through
+ * timing. With no token at all the admin API is closed; the local run ({@code ./mvnw -Plocal}) generates
+ * a token and prints it. Tokens are never logged.
  */
 @Singleton
 public class AdminAuth {
@@ -37,14 +41,15 @@ public class AdminAuth {
     static final String PREFIX = "/admin";
     private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
 
-    private final byte[] expected;
+    /** The SHA-256 of every accepted token; empty: the admin API is closed. */
+    private final List<byte[]> expected;
     private final Buffer missing;
     private final Buffer wrong;
     private final Buffer closed;
 
-    public AdminAuth(ObjectMapper mapper, @ConfigProperty(name = "admin.token") Optional<String> token)
-            throws Exception {
-        this.expected = token.map(String::trim).filter(t -> !t.isEmpty()).map(AdminAuth::sha256).orElse(null);
+    public AdminAuth(ObjectMapper mapper, @ConfigProperty(name = "admin.token") Optional<String> token,
+            @ConfigProperty(name = "admin.token-sha256") Optional<String> tokenSha256) throws Exception {
+        this.expected = accepted(token, tokenSha256);
         this.missing = problem(mapper, "This call needs an Authorization: Bearer <ADMIN_TOKEN> header");
         this.wrong = problem(mapper, "The admin token is wrong");
         this.closed = problem(mapper, "The admin API is closed: no ADMIN_TOKEN is configured");
@@ -65,18 +70,54 @@ public class AdminAuth {
             rc.next();
             return;
         }
-        if (expected == null) {
+        if (expected.isEmpty()) {
             reject(rc, closed);
             return;
         }
         String presented = bearer(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
         if (presented == null) {
             reject(rc, missing);
-        } else if (!MessageDigest.isEqual(expected, sha256(presented))) {
+        } else if (!accepts(expected, presented)) {
             reject(rc, wrong);
         } else {
             rc.next();
         }
+    }
+
+    /** The digests of the tokens {@code ADMIN_TOKEN} and {@code ADMIN_TOKEN_SHA256} name (at most two each). */
+    static List<byte[]> accepted(Optional<String> tokens, Optional<String> sha256s) {
+        List<byte[]> digests = new java.util.ArrayList<>();
+        List<String> plain = entries(tokens, "ADMIN_TOKEN");
+        plain.forEach(t -> digests.add(sha256(t)));
+        List<String> hashed = entries(sha256s, "ADMIN_TOKEN_SHA256");
+        for (int i = 0; i < hashed.size(); i++) {
+            String hex = hashed.get(i).toLowerCase(java.util.Locale.ROOT);
+            if (!hex.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("ADMIN_TOKEN_SHA256: entry " + (i + 1)
+                        + " is not a SHA-256 digest (64 hex digits)");
+            }
+            digests.add(java.util.HexFormat.of().parseHex(hex));
+        }
+        return List.copyOf(digests);
+    }
+
+    private static List<String> entries(Optional<String> value, String name) {
+        List<String> entries = value.map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+                .filter(e -> !e.isEmpty()).toList()).orElse(List.of());
+        if (entries.size() > 2) {
+            throw new IllegalArgumentException(name + ": at most two, for a rotation; " + entries.size() + " given");
+        }
+        return entries;
+    }
+
+    /** Whether {@code presented} is one of the tokens; every digest is compared, whatever the first ones gave. */
+    static boolean accepts(List<byte[]> digests, String presented) {
+        byte[] digest = sha256(presented);
+        boolean match = false;
+        for (byte[] expected : digests) {
+            match |= MessageDigest.isEqual(expected, digest);
+        }
+        return match;
     }
 
     private static String bearer(String header) {

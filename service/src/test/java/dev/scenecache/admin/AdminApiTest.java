@@ -90,6 +90,30 @@ class AdminApiTest {
         given().header("Authorization", "bearer " + TOKEN).get("/admin/cache/stats").then().statusCode(200);
     }
 
+    @Test
+    void shouldAcceptATokenGivenOnlyAsItsSha256AlongsideThePlainOneForARotation() {
+        // The test profile: ADMIN_TOKEN=test-admin-token, ADMIN_TOKEN_SHA256=sha256("rotated-admin-token").
+        given().header("Authorization", "Bearer rotated-admin-token").get("/admin/cache/stats").then().statusCode(200);
+        given().header("Authorization", "Bearer " + TOKEN).get("/admin/cache/stats").then().statusCode(200);
+        // The digest itself is not a token.
+        given().header("Authorization", "Bearer 460087d922c658babf33a20e80363eb1f66ee0a58a02234c268d67411a96ddc1")
+                .get("/admin/cache/stats").then().statusCode(401);
+    }
+
+    @Test
+    void shouldReadAtMostTwoTokensOfEachKindAndRefuseAMalformedDigestWithoutShowingIt() {
+        var two = AdminAuth.accepted(java.util.Optional.of("old-token, new-token"), java.util.Optional.empty());
+        assertThat(AdminAuth.accepts(two, "old-token")).isTrue();
+        assertThat(AdminAuth.accepts(two, "new-token")).isTrue();
+        assertThat(AdminAuth.accepts(two, "old-token,new-token")).isFalse();
+        assertThat(AdminAuth.accepted(java.util.Optional.empty(), java.util.Optional.empty())).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminAuth.accepted(java.util.Optional.of("a,b,c"),
+                java.util.Optional.empty())).hasMessageContaining("at most two");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminAuth.accepted(java.util.Optional.empty(),
+                java.util.Optional.of("secret-not-a-digest"))).hasMessageContaining("entry 1")
+                .hasMessageNotContaining("secret-not-a-digest");
+    }
+
     private int rawGet(String path) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
