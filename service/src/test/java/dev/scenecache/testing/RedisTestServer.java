@@ -24,10 +24,15 @@ public final class RedisTestServer {
     }
 
     public static RedisTestServer start(Path binaryDir, int port) {
+        return start(binaryDir, port, java.util.List.of());
+    }
+
+    /** As {@link #start(Path, int)}, with more {@code redis.conf} lines (an ACL {@code user ...}, say). */
+    public static RedisTestServer start(Path binaryDir, int port, java.util.List<String> settings) {
         int chosen = port > 0 ? port : PostgresServer.freePort();
         try {
             Files.createDirectories(binaryDir);
-            RedisServer server = RedisServer.newRedisServer()
+            var builder = RedisServer.newRedisServer()
                     .executableProvider(ExecutableProvider.newJarResourceProvider(binaryDir.toFile()))
                     .bind("127.0.0.1")
                     .port(chosen)
@@ -35,8 +40,9 @@ public final class RedisTestServer {
                     .setting("appendonly no")
                     .setting("maxmemory 512mb")
                     .setting("maxmemory-policy allkeys-lru")
-                    .onShutdownForceStop(true)
-                    .build();
+                    .onShutdownForceStop(true);
+            settings.forEach(builder::setting);
+            RedisServer server = builder.build();
             RedisTestServer result = new RedisTestServer(server, chosen);
             result.start();
             return result;

@@ -55,6 +55,34 @@ public final class Resp {
         return call(port, 5_000, args);
     }
 
+    /** {@code args} as {@code user} (an ACL user): {@code AUTH} then the command, on one connection. */
+    public static Object callAs(int port, String user, String password, Object... args) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(5_000);
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            encode(request, new Object[] { "AUTH", user, password });
+            encode(request, args);
+            socket.getOutputStream().write(request.toByteArray());
+            socket.getOutputStream().flush();
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            read(in); // +OK (or an error, thrown)
+            return read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void encode(ByteArrayOutputStream request, Object[] args) throws IOException {
+        request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (Object arg : args) {
+            byte[] bytes = arg instanceof byte[] b ? b : String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
+            request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.write(bytes);
+            request.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     public static String string(int port, Object... args) {
         Object reply = call(port, args);
         return reply == null ? null : reply.toString();
