@@ -68,12 +68,8 @@ final class FreshnessWorkloads {
         double rate = Double.parseDouble(System.getProperty("bench.freshness-rate", "4000"));
         for (var variant : List.of(Map.entry("off", OFF), Map.entry("on", ON))) {
             if (workloads.contains("stale")) {
-                flushRedis.run();
-                Map<String, String> env = new HashMap<>(base);
-                env.putAll(variant.getValue());
-                env.put("CACHE_TTL_SCENES", "10");
-                try (ServiceProcess service = SceneReadBenchmark.startService(jar, env,
-                        dir.resolve("stale-" + variant.getKey() + ".log"));
+                try (ServiceProcess service = startFresh(jar, base, variant.getValue(), 10,
+                        dir.resolve("stale-" + variant.getKey() + ".log"), flushRedis);
                         LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, 0, null)) {
                     String name = "stale-if-error " + variant.getKey();
                     say(name + ": 20 s of reads, then PostgreSQL stopped for 60 s");
@@ -90,12 +86,8 @@ final class FreshnessWorkloads {
                 }
             }
             if (workloads.contains("refresh")) {
-                flushRedis.run();
-                Map<String, String> env = new HashMap<>(base);
-                env.putAll(variant.getValue());
-                env.put("CACHE_TTL_SCENES", "5");
-                try (ServiceProcess service = SceneReadBenchmark.startService(jar, env,
-                        dir.resolve("refresh-" + variant.getKey() + ".log"));
+                try (ServiceProcess service = startFresh(jar, base, variant.getValue(), 5,
+                        dir.resolve("refresh-" + variant.getKey() + ".log"), flushRedis);
                         LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, 0, null)) {
                     String name = "refresh-ahead " + variant.getKey();
                     say(name + ": 15 s to steady state, then 30 s at " + rate + " req/s (TTL 5 s)");
@@ -106,6 +98,16 @@ final class FreshnessWorkloads {
         }
         phases.forEach(FreshnessWorkloads::print);
         return phases;
+    }
+
+    /** A new service of the variant on an empty Redis, with the scene caches' TTL at {@code ttlSeconds}. */
+    private static ServiceProcess startFresh(Path jar, Map<String, String> base, Map<String, String> variant,
+            int ttlSeconds, Path log, Runnable flushRedis) throws Exception {
+        flushRedis.run();
+        Map<String, String> env = new HashMap<>(base);
+        env.putAll(variant);
+        env.put("CACHE_TTL_SCENES", Integer.toString(ttlSeconds));
+        return SceneReadBenchmark.startService(jar, env, log);
     }
 
     /** The report's section: both workloads, off and on side by side. */

@@ -157,10 +157,6 @@ public class SpendLimits {
         return projects.computeIfAbsent(projectId, id -> new LocalBucket(perProject, System::currentTimeMillis));
     }
 
-    int localBuckets() {
-        return projects.size();
-    }
-
     private static long seconds(long millis) {
         return Math.max(1, (millis + 999) / 1000);
     }

@@ -89,7 +89,16 @@ class CacheTest {
 
     @AfterEach
     void close() {
+        probe.failWith(null); // the source answers again, and nothing is held, whatever a test left
+        probe.release();
         redis.close();
+    }
+
+    /** How the reactive client reports an unreachable PostgreSQL (one of the shapes it takes). */
+    private static final Throwable DATABASE_DOWN = new java.net.ConnectException("Connection refused");
+
+    private static void assertDatabaseFailure(org.assertj.core.api.ThrowableAssert.ThrowingCallable read) {
+        assertThatThrownBy(read).matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
     }
 
     private static Response get(String path, Object... params) {
@@ -620,27 +629,22 @@ class CacheTest {
         putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
         long stale = sceneCounters().stale.sum();
         int loads = probe.loads();
-        try {
-            // Action: the source fails otherwise (a bug). Expected: that failure, not the expired value.
-            probe.failWith(new IllegalStateException("a bug"));
-            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
-                    .isInstanceOf(IllegalStateException.class);
+        // Action: the source fails otherwise (a bug). Expected: that failure, not the expired value.
+        probe.failWith(new IllegalStateException("a bug"));
+        assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalStateException.class);
 
-            // Action: the source fails as an unreachable database does. Expected: the expired value, counted stale.
-            probe.failWith(new java.net.ConnectException("Connection refused"));
-            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"last\"");
-            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
-            assertThat(probe.loads() - loads).isEqualTo(2);
+        // Action: the source fails as an unreachable database does. Expected: the expired value, counted stale.
+        probe.failWith(DATABASE_DOWN);
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(5)).text()).isEqualTo("\"last\"");
+        assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
+        assertThat(probe.loads() - loads).isEqualTo(2);
 
-            // Action: a write invalidates the key, then the database fails. Expected: never the old value.
-            invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
-            probe.failWith(new java.net.ConnectException("Connection refused"));
-            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
-                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
-            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
-        } finally {
-            probe.failWith(null);
-        }
+        // Action: a write invalidates the key, then the database fails. Expected: never the old value.
+        invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
+        probe.failWith(DATABASE_DOWN);
+        assertDatabaseFailure(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)));
+        assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
     }
 
     @Test
@@ -656,25 +660,16 @@ class CacheTest {
                 .until(() -> System.currentTimeMillis() > now + 1_200);
         long stale = sceneCounters().stale.sum();
         CompletableFuture<Void> loading = probe.hold();
-        CompletableFuture<JsonDocument> read;
-        try {
-            // Action: a read finds "old" expired in both tiers and goes to the source, which is held.
-            read = probe.read(group, id).subscribeAsCompletionStage();
-            loading.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            // Action: meanwhile a write of the key is acknowledged; then the source fails as a database down.
-            invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
-            probe.failWith(new java.net.ConnectException("Connection refused"));
-        } finally {
-            probe.release();
-        }
-        try {
-            // Expected: not "old" (read before the write), whatever copy of it the read holds: the failure.
-            assertThatThrownBy(() -> read.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
-            assertThat(sceneCounters().stale.sum() - stale).isZero();
-        } finally {
-            probe.failWith(null);
-        }
+        // Action: a read finds "old" expired in both tiers and goes to the source, which is held.
+        CompletableFuture<JsonDocument> read = probe.read(group, id).subscribeAsCompletionStage();
+        loading.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // Action: meanwhile a write of the key is acknowledged; then the source fails as a database down.
+        invalidator.invalidate(key).await().atMost(Duration.ofSeconds(5));
+        probe.failWith(DATABASE_DOWN);
+        probe.release();
+        // Expected: not "old" (read before the write), whatever copy of it the read holds: the failure.
+        assertDatabaseFailure(() -> read.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(sceneCounters().stale.sum() - stale).isZero();
     }
 
     @Test
@@ -687,14 +682,10 @@ class CacheTest {
         probe.put(id, "\"never\"");
         long stale = sceneCounters().stale.sum();
         probe.hold(); // the source reads, then never answers (a stalled database, a partition)
-        try {
-            // Expected: after cache.stale-if-error-timeout (5 s in the tests), the expired value (the 30 s only
-            // guard a hang).
-            assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(30)).text()).isEqualTo("\"last\"");
-            assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
-        } finally {
-            probe.release();
-        }
+        // Expected: after cache.stale-if-error-timeout (5 s in the tests), the expired value (the 30 s only
+        // guard a hang).
+        assertThat(probe.read(group, id).await().atMost(Duration.ofSeconds(30)).text()).isEqualTo("\"last\"");
+        assertThat(sceneCounters().stale.sum() - stale).isEqualTo(1);
     }
 
     @Test
@@ -711,16 +702,10 @@ class CacheTest {
         redis.call("SET", goneKey.redisKey(), dev.scenecache.cache.internal.EntryCodec.encode(true,
                 "gone".getBytes(StandardCharsets.UTF_8), coherence.cacheGeneration(CacheNames.SCENE), groupGen, 0,
                 now - 30_000, now - 1_000, 4096), "PX", "600000");
-        try {
-            probe.failWith(new java.net.ConnectException("Connection refused"));
-            // Expected: the database's failure both times.
-            assertThatThrownBy(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)))
-                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
-            assertThatThrownBy(() -> probe.read(group, gone).await().atMost(Duration.ofSeconds(5)))
-                    .matches(dev.scenecache.common.DatabaseFailures::isUnavailable, "the database's failure");
-        } finally {
-            probe.failWith(null);
-        }
+        probe.failWith(DATABASE_DOWN);
+        // Expected: the database's failure both times.
+        assertDatabaseFailure(() -> probe.read(group, id).await().atMost(Duration.ofSeconds(5)));
+        assertDatabaseFailure(() -> probe.read(group, gone).await().atMost(Duration.ofSeconds(5)));
     }
 
     @Test

@@ -36,13 +36,7 @@ public final class Resp {
             socket.setSoTimeout(timeoutMillis);
             OutputStream out = socket.getOutputStream();
             ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (Object arg : args) {
-                byte[] bytes = arg instanceof byte[] b ? b : String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
-                request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                request.write(bytes);
-                request.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
+            encode(request, args);
             out.write(request.toByteArray());
             out.flush();
             return read(new BufferedInputStream(socket.getInputStream()));
