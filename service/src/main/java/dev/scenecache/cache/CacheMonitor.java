@@ -136,7 +136,9 @@ public class CacheMonitor {
         List<String> reasons = new ArrayList<>();
         CircuitBreaker.State circuit = tier.breaker().state();
         if (circuit == CircuitBreaker.State.OPEN) {
-            reasons.add("Redis unreachable: circuit open, reads go to PostgreSQL");
+            String why = tier.lastFailure();
+            reasons.add("Redis unreachable: circuit open, reads go to PostgreSQL"
+                    + (why == null ? "" : " (last error: " + why + ")"));
         } else if (circuit == CircuitBreaker.State.HALF_OPEN) {
             reasons.add("Redis circuit half-open: probing whether Redis is back");
         } else if (redisProblem != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,9 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.scenecache.testing.Http;
+import dev.scenecache.testing.RedisCluster;
 import dev.scenecache.testing.RedisTestServer;
 import dev.scenecache.testing.Resp;
+import dev.scenecache.testing.SecureServers;
 import dev.scenecache.testing.ServiceProcess;
+import dev.scenecache.testing.TestServers;
 
 /**
  * The packaged service against a Redis that takes no anonymous client: the default user is off, and
@@ -29,9 +33,7 @@ class SecureRedisIT {
     private static final String PASSWORD = "pw-" + UUID.randomUUID();
     private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
     /** Least privilege: what scenecache sends, and what its scripts call. */
-    static final String ACL = "user scenecache on >" + PASSWORD + " resetkeys ~sc:* resetchannels &sc:* -@all"
-            + " +ping +hello +client|setname +info +get +set +mget +del +eval +evalsha +publish +subscribe"
-            + " +unsubscribe +time +hset +hmget +pexpire +config|set +cluster|nodes +cluster|myid";
+    static final String ACL = SecureServers.aclLine(PASSWORD);
 
     private static RedisTestServer redis;
 
@@ -76,6 +78,55 @@ class SecureRedisIT {
         }
     }
 
+    /**
+     * The same ACL user on every node of a Redis Cluster, named by {@code REDIS_USER}: the per-node
+     * clients scenecache opens (routing, the subscription, the publishers) authenticate as it too.
+     */
+    @Test
+    void shouldUseRedisClusterAsTheLeastPrivilegeAclUserWithNoCommandRefused() throws Exception {
+        RedisCluster cluster = TestServers.cluster();
+        cluster.awaitHealthy(Duration.ofSeconds(60));
+        String password = "cluster-pw-" + UUID.randomUUID();
+        List<String> rules = List.of(SecureServers.aclLine(password).split(" "));
+        for (int port : cluster.ports()) {
+            List<Object> setuser = new ArrayList<>(List.of("ACL", "SETUSER"));
+            setuser.addAll(rules.subList(1, rules.size()));
+            cluster.call(port, setuser.toArray());
+            cluster.call(port, "ACL", "LOG", "RESET");
+        }
+        try (ServiceProcess service = ServiceProcess.start("secure-redis-cluster", Map.of("REDIS_CLIENT_TYPE", "cluster",
+                "REDIS_HOSTS", cluster.url(), "REDIS_USER", "scenecache", "REDIS_PASSWORD", password))) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    Http.send(service.port(), "GET", "/q/health/ready", null, 200).body().replace(" ", ""))
+                    .contains("\"cache\":\"ok\""));
+            String project = Http.id(Http.send(service.port(), "POST", "/projects",
+                    "{\"name\": \"Clustered\", \"type\": \"marketing\"}", 201));
+            for (int i = 0; i < 3; i++) {
+                String scene = Http.id(Http.send(service.port(), "POST", "/projects/" + project + "/scenes",
+                        "{\"name\": \"S" + i + "\", \"type\": \"intro\", \"tsxCode\": \"export default () => null;\"}", 201));
+                String path = "/projects/" + project + "/scenes/" + scene;
+                Http.send(service.port(), "GET", path, null, 200);
+                assertThat(Http.send(service.port(), "GET", path, null, 200).headers().firstValue("X-Cache")).hasValue("HIT");
+                Http.send(service.port(), "PATCH", path, "{\"name\": \"R" + i + "\"}", 200);
+                assertThat(Http.send(service.port(), "GET", path, null, 200).body()).contains("R" + i);
+            }
+            Http.send(service.port(), "POST", "/projects/" + project + "/decisions", "{\"prompt\": \"add a title scene\"}",
+                    200);
+            Http.sendAuthorized(service.port(), "DELETE", "/admin/cache/scene", "test-admin-token", 204);
+            int users = 0;
+            for (int port : cluster.ports()) {
+                assertThat(String.valueOf(cluster.call(port, "ACL", "LOG"))).as("ACL refusals on " + port).isIn("[]", "null");
+                List<String> clients = List.of(String.valueOf(cluster.call(port, "CLIENT", "LIST")).split("\r?\n"));
+                users += (int) clients.stream().filter(line -> line.contains(" user=scenecache ")).count();
+                // Expected: no connection of the service's as the default user (only replication links and this one).
+                assertThat(clients).as("clients of " + port).noneMatch(line -> line.contains(" user=default ")
+                        && !line.contains(" flags=S ") && !line.contains(" flags=M ") && !line.contains(" cmd=client"));
+            }
+            assertThat(users).as("connections as scenecache").isGreaterThanOrEqualTo(cluster.masters().size());
+            assertThat(service.log()).doesNotContain(password);
+        }
+    }
+
     @Test
     void shouldAnswerFromPostgresAndSayWhyWithAWrongPasswordNeverLoggingIt() throws Exception {
         String wrong = "wrong-" + UUID.randomUUID();
@@ -89,7 +140,7 @@ class SecureRedisIT {
             }
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     Http.send(service.port(), "GET", "/q/health/ready", null, 200).body())
-                    .contains("degraded"));
+                    .contains("degraded").contains("WRONGPASS"));
             assertThat(service.log()).doesNotContain(wrong).doesNotContain(PASSWORD);
         }
     }

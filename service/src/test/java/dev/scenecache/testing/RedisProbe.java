@@ -129,6 +129,11 @@ public final class RedisProbe implements AutoCloseable {
         return pid;
     }
 
+    /** SIGSTOP to the Redis server with process id {@code pid} (one this probe does not talk to). */
+    public static void freeze(long pid) {
+        signal("STOP", pid);
+    }
+
     public static void thaw(long pid) {
         signal("CONT", pid);
     }

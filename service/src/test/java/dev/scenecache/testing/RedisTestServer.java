@@ -29,11 +29,27 @@ public final class RedisTestServer {
 
     /** As {@link #start(Path, int)}, with more {@code redis.conf} lines (an ACL {@code user ...}, say). */
     public static RedisTestServer start(Path binaryDir, int port, java.util.List<String> settings) {
-        int chosen = port > 0 ? port : PostgresServer.freePort();
         try {
             Files.createDirectories(binaryDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(ExecutableProvider.newJarResourceProvider(binaryDir.toFile()), port, settings);
+    }
+
+    /**
+     * As {@link #start(Path, int, java.util.List)} with another redis-server: Debian's, built with TLS,
+     * which the embedded one is not.
+     */
+    public static RedisTestServer startProgram(Path program, int port, java.util.List<String> settings) {
+        return start(() -> program.toFile(), port, settings);
+    }
+
+    private static RedisTestServer start(ExecutableProvider executable, int port, java.util.List<String> settings) {
+        int chosen = port > 0 ? port : PostgresServer.freePort();
+        try {
             var builder = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(binaryDir.toFile()))
+                    .executableProvider(executable)
                     .bind("127.0.0.1")
                     .port(chosen)
                     .setting("save \"\"")

@@ -2,7 +2,6 @@ package dev.scenecache.cache.internal;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,7 +42,7 @@ public class ClusterRouter {
 
     private final Vertx vertx;
     private final ClusterTopology topology;
-    private final Optional<String> password;
+    private final RedisConnections connections;
     private final int poolSize;
     private final int poolWaiting;
     private final ConcurrentHashMap<String, Redis> clients = new ConcurrentHashMap<>();
@@ -52,12 +51,12 @@ public class ClusterRouter {
     private final AtomicInteger next = new AtomicInteger();
 
     public ClusterRouter(Vertx vertx, ClusterTopology topology,
-            @ConfigProperty(name = "quarkus.redis.password") Optional<String> password,
+            RedisConnections connections,
             @ConfigProperty(name = "quarkus.redis.max-pool-size", defaultValue = "6") int poolSize,
             @ConfigProperty(name = "quarkus.redis.max-pool-waiting", defaultValue = "24") int poolWaiting) {
         this.vertx = vertx;
         this.topology = topology;
-        this.password = password.filter(p -> !p.isEmpty());
+        this.connections = connections;
         this.poolSize = poolSize;
         this.poolWaiting = poolWaiting;
     }
@@ -139,9 +138,8 @@ public class ClusterRouter {
 
     private Redis client(URI node) {
         return clients.computeIfAbsent(node.toString(), endpoint -> {
-            RedisOptions options = new RedisOptions().setConnectionString(endpoint).setMaxPoolSize(poolSize)
+            RedisOptions options = connections.options(endpoint).setMaxPoolSize(poolSize)
                     .setMaxPoolWaiting(poolWaiting).setMetricsName("redis|cluster");
-            password.ifPresent(options::setPassword);
             return Redis.createClient(vertx, options);
         });
     }

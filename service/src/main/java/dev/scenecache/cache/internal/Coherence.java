@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +74,7 @@ public class Coherence {
     public Coherence(Vertx vertx, RedisTier tier, L1Tier l1, CacheConfig config, ClusterTopology topology,
             ClusterRouter router,
             @ConfigProperty(name = "quarkus.redis.hosts") List<URI> hosts,
-            @ConfigProperty(name = "quarkus.redis.password") Optional<String> password) {
+            RedisConnections connections) {
         this.vertx = vertx;
         this.tier = tier;
         this.l1 = l1;
@@ -90,10 +89,8 @@ public class Coherence {
         // One options object per node, made once (bounded by the nodes of the deployment).
         java.util.Map<URI, RedisOptions> byNode = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.function.Function<URI, RedisOptions> options = node -> byNode.computeIfAbsent(node, uri -> {
-            RedisOptions o = new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
-                    .setMetricsName("redis|coherence"); // Quarkus' convention: redis_* meters, client_name="coherence"
-            password.filter(p -> !p.isEmpty()).ifPresent(o::setPassword);
-            return o;
+            // Quarkus' convention for the name: redis_* meters, client_name="coherence".
+            return connections.options(uri.toString()).setMaxPoolSize(1).setMetricsName("redis|coherence");
         });
         java.util.function.Supplier<List<RedisOptions>> candidates = topology.enabled()
                 ? () -> topology.nodes().stream().map(options).toList()

@@ -142,6 +142,7 @@ public class RedisTier {
     private final long openNanos;
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private volatile String lastFailure;
     private final Timer roundTrips;
     private final ReadBatcher batcher;
     private final ClusterTopology topology;
@@ -499,6 +500,24 @@ public class RedisTier {
                 || failure.getCause() instanceof ClusterRouter.NotTheTrustedNode;
     }
 
+    /**
+     * Why Redis failed last, for the health reasons: the innermost cause (a refused connection, a
+     * certificate that does not verify, a wrong password: Redis' own error, which never repeats it).
+     */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null || root.getMessage().isBlank() ? root.getClass().getSimpleName()
+                : root.getMessage();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
     private <T> Uni<T> guarded(CircuitBreaker breaker, java.util.function.Supplier<Uni<T>> call, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             if (!breaker.allow()) {
@@ -515,6 +534,7 @@ public class RedisTier {
                             roundTrips.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         } else {
                             failures.incrementAndGet();
+                            lastFailure = describe(failure);
                             breaker.onFailure();
                         }
                     })
