@@ -35,6 +35,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import dev.scenecache.ai.BrainAnswer;
+import dev.scenecache.ai.DecisionKey;
 import dev.scenecache.ai.HeuristicBrain;
 import dev.scenecache.ai.ProjectContext;
 import dev.scenecache.testing.AiStub;
@@ -43,18 +44,21 @@ import dev.scenecache.testing.RedisTestServer;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
- * The decision benchmark (issue 4): {@code ./mvnw -Pbench-decisions}.
+ * The decision benchmark (issues 4 and 20): {@code ./mvnw -Pbench-decisions}.
  *
  * <p>
- * A prompt trace (2,000+ decision requests over 50 projects, seeded, so both replays see the same
+ * A prompt trace (2,000+ decision requests over 50 projects, seeded, so every replay sees the same
  * one) in which users repeat themselves like editor users do: retries, double submits (two requests
- * at once), the same prompt with other casing and spacing, the same request later on an unchanged
- * project, interleaved with scene edits (code edits the brain does not see; renames, additions and
- * deletions it does). It is replayed twice against the packaged service and a WireMock provider that
- * answers in 300–800 ms: with the cache, and with {@code CACHE_ENABLED=false}. The provider's "model"
- * is the heuristic brain run on the context in the request, so its answers depend on prompt and
- * context like a real model's and the cache-less replay is the reference: a served decision whose
- * operation or target scene (by name) differs from it is a wrong decision.
+ * at once), the same prompt with other casing and spacing, or in other words (a paraphrase
+ * normalisation does not make equal), the same request later on an unchanged project, interleaved with
+ * scene edits (code edits the brain does not see; renames, additions and deletions it does). It is
+ * replayed three times against the packaged service and a WireMock provider that answers in 300–800 ms:
+ * with {@code CACHE_ENABLED=false}, with the exact cache, and with the semantic cache too. The provider's
+ * "model" decides by labelled meaning: the heuristic brain, run on the context in the request and the
+ * first phrasing of the prompt's meaning, so its answers depend on meaning and context like a real
+ * model's, and the cache-less replay is the reference: a served decision whose operation or target scene
+ * (by name) differs from it is a wrong decision; a cached one made for another meaning (the label the
+ * stub writes in its reasoning) is one too.
  */
 public final class DecisionBenchmark {
 
@@ -72,8 +76,12 @@ public final class DecisionBenchmark {
     }
 
     /** What a replay saw for one decision request. */
-    record Seen(int status, String operation, String targetName, boolean cached, double millis) {
+    record Seen(int status, String operation, String targetName, boolean cached, double millis, String tier,
+            String reasoning) {
     }
+
+    /** Every prompt of the trace (normalised) to the first phrasing of its meaning: what the stub decides on. */
+    static final Map<String, String> CANONICAL = new java.util.concurrent.ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -94,8 +102,11 @@ public final class DecisionBenchmark {
         Map<String, List<Seen>> runs = new HashMap<>();
         Map<String, Integer> upstream = new HashMap<>();
         Map<String, Double> seconds = new HashMap<>();
+        Map<String, Long> rss = new HashMap<>();
+        String embedding = "";
+        List<String> variants = List.of("cache-less", "cached", "semantic");
         try {
-            for (String variant : List.of("cache-less", "cached")) {
+            for (String variant : variants) {
                 SceneReadBenchmark.deleteTree(dir.resolve("pgdata-decisions"));
                 PostgresServer pg = PostgresServer.start(dir.resolve("pgdata-decisions"), dir.resolve("pg-bin"), 0,
                         Map.of("synchronous_commit", "off"));
@@ -103,7 +114,8 @@ public final class DecisionBenchmark {
                 Map<String, String> env = new HashMap<>(Map.of("PG_URL", pg.url(), "PG_USER", pg.user(),
                         "PG_PASSWORD", "bench", "REDIS_URL", redis.url(), "AI_PROVIDER", "openai",
                         "AI_BASE_URL", "http://127.0.0.1:" + ai.port() + "/v1", "AI_API_KEY", "bench-key",
-                        "AI_MODEL", "bench-model", "CACHE_ENABLED", Boolean.toString(variant.equals("cached"))));
+                        "AI_MODEL", "bench-model", "CACHE_ENABLED", Boolean.toString(!variant.equals("cache-less"))));
+                env.put("AI_SEMANTIC_CACHE", Boolean.toString(variant.equals("semantic")));
                 // The trace measures what the cache saves, not the spend limits: no limit.
                 env.put("AI_MAX_CALLS_PER_PROJECT_PER_MINUTE", "0");
                 env.put("AI_MAX_CALLS_PER_MINUTE", "0");
@@ -113,6 +125,11 @@ public final class DecisionBenchmark {
                     long start = System.nanoTime();
                     runs.put(variant, replay(service, trace));
                     seconds.put(variant, (System.nanoTime() - start) / 1e9);
+                    rss.put(variant, service.residentBytes());
+                    if (variant.equals("semantic")) {
+                        embedding = send(service, "GET", "/q/metrics", null).lines()
+                                .filter(l -> l.startsWith("ai_semantic_embedding_seconds")).reduce("", (a, b) -> a + b + "\n");
+                    }
                 } finally {
                     redis.stop();
                     pg.stop();
@@ -127,43 +144,75 @@ public final class DecisionBenchmark {
         }
 
         List<Seen> reference = runs.get("cache-less");
-        List<Seen> cached = runs.get("cached");
-        int wrong = 0;
-        int errors = 0;
-        List<Double> hitMs = new ArrayList<>();
-        List<Double> missMs = new ArrayList<>();
-        for (int i = 0; i < cached.size(); i++) {
-            Seen c = cached.get(i);
-            Seen r = reference.get(i);
-            if (c.status() != 200) {
-                errors++;
-                continue;
+        StringBuilder table = new StringBuilder("| | cache-less | exact only | exact + semantic |\n|---|---|---|---|\n");
+        table.append(String.format(Locale.ROOT, "| upstream calls | %d | %d | %d |%n", upstream.get("cache-less"),
+                upstream.get("cached"), upstream.get("semantic")));
+        table.append(String.format(Locale.ROOT, "| upstream calls saved | | %.1f%% | %.1f%% |%n",
+                100.0 * (upstream.get("cache-less") - upstream.get("cached")) / upstream.get("cache-less"),
+                100.0 * (upstream.get("cache-less") - upstream.get("semantic")) / upstream.get("cache-less")));
+        table.append(String.format(Locale.ROOT, "| replay time (s) | %.0f | %.0f | %.0f |%n", seconds.get("cache-less"),
+                seconds.get("cached"), seconds.get("semantic")));
+        table.append(String.format(Locale.ROOT, "| service RSS at the end (MB) | %.0f | %.0f | %.0f |%n",
+                rss.get("cache-less") / 1e6, rss.get("cached") / 1e6, rss.get("semantic") / 1e6));
+        StringBuilder rows = new StringBuilder();
+        for (String variant : List.of("cached", "semantic")) {
+            List<Seen> run = runs.get(variant);
+            int wrong = 0;
+            int wrongMeaning = 0;
+            int errors = 0;
+            List<Double> exactMs = new ArrayList<>();
+            List<Double> semanticMs = new ArrayList<>();
+            List<Double> missMs = new ArrayList<>();
+            for (int i = 0; i < run.size(); i++) {
+                Seen c = run.get(i);
+                Seen r = reference.get(i);
+                if (c.status() != 200) {
+                    errors++;
+                    continue;
+                }
+                if (!c.operation().equals(r.operation()) || !java.util.Objects.equals(c.targetName(), r.targetName())) {
+                    wrong++;
+                }
+                if (c.cached() && !meaning(c.reasoning()).equals(meaning(r.reasoning()))) {
+                    wrongMeaning++;
+                }
+                (!c.cached() ? missMs : "SEMANTIC".equals(c.tier()) ? semanticMs : exactMs).add(c.millis());
             }
-            if (!c.operation().equals(r.operation()) || !java.util.Objects.equals(c.targetName(), r.targetName())) {
-                wrong++;
-            }
-            (c.cached() ? hitMs : missMs).add(c.millis());
+            rows.append(String.format(Locale.ROOT,
+                    "| %s | %d | %d | %d | %d (p50 %.1f ms, p99 %.1f ms) | %d (p50 %.1f ms, p99 %.1f ms) | %d (p50 %.0f ms) |%n",
+                    variant.equals("cached") ? "exact only" : "exact + semantic", wrong, wrongMeaning, errors, exactMs.size(),
+                    percentile(exactMs, 50), percentile(exactMs, 99), semanticMs.size(), percentile(semanticMs, 50),
+                    percentile(semanticMs, 99), missMs.size(), percentile(missMs, 50)));
         }
-        double saved = 100.0 * (upstream.get("cache-less") - upstream.get("cached")) / upstream.get("cache-less");
         report.append(String.format(Locale.ROOT,
                 """
-                        Trace: %d decision requests over %d projects (seed 42), provider latency uniform 300–800 ms,
-                        replayed with and without the cache against the packaged service (real PostgreSQL and Redis).
+                        Trace: %d decision requests over %d projects (seed 42), users repeating themselves in other
+                        words too (paraphrases that normalisation does not make equal), provider latency uniform
+                        300–800 ms; replayed three times against the packaged service (real PostgreSQL and Redis):
+                        without the cache, with the exact cache, with the exact and the semantic cache
+                        (`AI_SEMANTIC_CACHE=true`, threshold %s). The stub provider decides by labelled meaning: the
+                        heuristic brain on the first phrasing of the prompt's meaning, so every paraphrase of one
+                        request gets the same decision from it, and the cache-less replay is the reference.
 
-                        | | cache-less | cached |
-                        |---|---|---|
-                        | upstream calls | %d | %d |
-                        | replay time (s) | %.0f | %.0f |
+                        %s
+                        | | wrong decisions (operation or target differs from the reference) | served for another meaning | errors | exact hits | semantic hits | misses |
+                        |---|---|---|---|---|---|---|
+                        %s
+                        Embedding (semantic replay, `ai_semantic_embedding_seconds`, model load excluded):
 
-                        - Upstream calls saved: **%.1f%%** (target: at least 40%%).
-                        - Wrong decisions served (operation or target differs from the cache-less replay): **%d** (target 0); errors: %d.
-                        - Latency p50: hits **%.1f ms** (%d requests), misses **%.0f ms** (%d requests); p99 hits %.1f ms.
+                        ```
+                        %s```
                         """,
-                cached.size(), projects, upstream.get("cache-less"), upstream.get("cached"),
-                seconds.get("cache-less"), seconds.get("cached"), saved, wrong, errors, percentile(hitMs, 50), hitMs.size(),
-                percentile(missMs, 50), missMs.size(), percentile(hitMs, 99)));
+                reference.size(), projects, System.getProperty("bench.semantic-threshold", "0.80 (default)"), table, rows,
+                embedding));
         Files.writeString(dir.resolve("decisions.md"), report);
         say(report.toString());
+    }
+
+    /** The meaning label the stub put in a decision's reasoning. */
+    private static String meaning(String reasoning) {
+        int at = reasoning == null ? -1 : reasoning.lastIndexOf(" [meaning: ");
+        return at < 0 ? "" : reasoning.substring(at);
     }
 
     /** Each project's steps in order, the projects at once; the results in trace order. */
@@ -230,7 +279,7 @@ public final class DecisionBenchmark {
                     HttpResponse.BodyHandlers.ofString());
             double ms = (System.nanoTime() - start) / 1e6;
             if (r.statusCode() != 200) {
-                return new Seen(r.statusCode(), null, null, false, ms);
+                return new Seen(r.statusCode(), null, null, false, ms, null, null);
             }
             JsonNode d = JSON.readTree(r.body());
             String target = d.path("targetSceneId").isNull() ? null : d.path("targetSceneId").asText();
@@ -239,9 +288,10 @@ public final class DecisionBenchmark {
                 name = JSON.readTree(send(service, "GET", "/projects/" + project + "/scenes/" + target, null))
                         .path("name").asText();
             }
-            return new Seen(200, d.path("operation").asText(), name, d.path("cached").asBoolean(), ms);
+            return new Seen(200, d.path("operation").asText(), name, d.path("cached").asBoolean(), ms,
+                    r.headers().firstValue("X-Cache-Tier").orElse(""), d.path("reasoning").asText());
         } catch (Exception e) {
-            return new Seen(-1, null, null, false, 0);
+            return new Seen(-1, null, null, false, 0, null, null);
         }
     }
 
@@ -267,13 +317,27 @@ public final class DecisionBenchmark {
     static Map<Integer, List<Step>> trace(int projects, int requests, Random random) {
         String[] names = { "Title", "Revenue chart", "Team photo", "Pricing", "Testimonial", "Outro", "Logo reveal",
                 "Roadmap" };
-        String[] templates = { "add a title scene", "add a new scene with our logo", "make scene %d blue",
-                "make the %s darker", "delete scene %d", "remove the %s", "move scene %d to the end",
-                "change the font of scene %d", "speed up the %s", "update the %s with the new numbers",
-                "reorder the scenes", "what can you do", "make it pop", "turn the last scene red",
-                "rename the %s to Thanks", "create a scene showing the roadmap" };
+        // Each request and the other words users ask it in: the first phrasing is the original trace's.
+        String[][] templates = {
+                { "add a title scene", "create a title scene", "please add a new title scene" },
+                { "add a new scene with our logo", "create a scene showing our logo", "insert a new scene with the logo" },
+                { "make scene %d blue", "turn scene %d blue", "please make scene %d blue", "change scene %d to blue" },
+                { "make the %s darker", "darken the %s", "the %s should be darker" },
+                { "delete scene %d", "remove scene %d", "get rid of scene %d" },
+                { "remove the %s", "delete the %s", "get rid of the %s" },
+                { "move scene %d to the end", "put scene %d at the end", "move scene %d to the very end" },
+                { "change the font of scene %d", "use a different font in scene %d", "update the font of scene %d" },
+                { "speed up the %s", "make the %s faster", "make the %s a bit faster" },
+                { "update the %s with the new numbers", "refresh the %s with the new numbers",
+                        "put the new numbers in the %s" },
+                { "reorder the scenes", "rearrange the scenes", "can you reorder the scenes" },
+                { "what can you do", "what are you able to do", "what can you do for me" },
+                { "make it pop", "make it pop more", "make this pop" },
+                { "turn the last scene red", "make the last scene red", "the last scene should be red" },
+                { "rename the %s to Thanks", "rename %s to Thanks", "rename the %s as Thanks" },
+                { "create a scene showing the roadmap", "add a scene showing the roadmap", "add a roadmap scene" } };
         Map<Integer, List<Step>> trace = new HashMap<>();
-        Map<Integer, List<String>> history = new HashMap<>();
+        Map<Integer, List<String[]>> history = new HashMap<>();
         for (int p = 0; p < projects; p++) {
             List<Step> steps = new ArrayList<>();
             int count = 3 + random.nextInt(4);
@@ -287,7 +351,7 @@ public final class DecisionBenchmark {
         while (decisions < requests) {
             int p = random.nextInt(projects);
             List<Step> steps = trace.get(p);
-            List<String> past = history.get(p);
+            List<String[]> past = history.get(p);
             double roll = random.nextDouble();
             if (roll < 0.18) {
                 // Scene edits: mostly code (unseen by the brain), sometimes a rename, an addition, a deletion.
@@ -308,23 +372,33 @@ public final class DecisionBenchmark {
             String prompt;
             boolean twice = false;
             if (past.isEmpty() || roll < 0.48) {
-                String template = templates[random.nextInt(templates.length)];
-                prompt = template.contains("%d") ? String.format(Locale.ROOT, template, 1 + random.nextInt(5))
-                        : template.contains("%s") ? String.format(Locale.ROOT, template,
-                                names[random.nextInt(names.length)].toLowerCase(Locale.ROOT)) : template;
-                past.add(prompt);
+                String[] group = templates[random.nextInt(templates.length)];
+                String argument = group[0].contains("%d") ? Integer.toString(1 + random.nextInt(5))
+                        : group[0].contains("%s") ? names[random.nextInt(names.length)].toLowerCase(Locale.ROOT) : "";
+                String[] phrasings = new String[group.length];
+                for (int i = 0; i < group.length; i++) {
+                    phrasings[i] = group[i].replace("%d", argument).replace("%s", argument);
+                    CANONICAL.put(DecisionKey.normalise(phrasings[i]), phrasings[0]);
+                }
+                prompt = phrasings[0];
+                past.add(phrasings);
             } else if (roll < 0.70) {
-                // A retry or a double submit of the last prompt, often spelled differently.
-                prompt = respell(past.get(past.size() - 1), random);
+                // A retry or a double submit of the last prompt, often spelled differently, sometimes in other words.
+                prompt = respell(reword(past.get(past.size() - 1), random), random);
                 twice = random.nextBoolean();
             } else {
-                // The same request again later.
-                prompt = respell(past.get(random.nextInt(past.size())), random);
+                // The same request again later, maybe in other words.
+                prompt = respell(reword(past.get(random.nextInt(past.size())), random), random);
             }
             steps.add(new Step("decide", prompt, 0, null, twice));
             decisions += twice ? 2 : 1;
         }
         return trace;
+    }
+
+    /** The first phrasing of a request, or (one time in three) another. */
+    private static String reword(String[] phrasings, Random random) {
+        return random.nextInt(3) == 0 ? phrasings[1 + random.nextInt(phrasings.length - 1)] : phrasings[0];
     }
 
     private static String respell(String prompt, Random random) {
@@ -376,10 +450,12 @@ public final class DecisionBenchmark {
                     scenes.add(new ProjectContext.SceneRef(UUID.fromString(m.group(1)), m.group(2), m.group(3),
                             Integer.parseInt(m.group(4))));
                 }
-                BrainAnswer answer = brain.decideNow(prompt, new ProjectContext("marketing", scenes));
+                // Decided by labelled meaning: every phrasing of a request as its first one.
+                String canonical = CANONICAL.getOrDefault(DecisionKey.normalise(prompt), prompt);
+                BrainAnswer answer = brain.decideNow(canonical, new ProjectContext("marketing", scenes));
                 Map<String, Object> arguments = new HashMap<>();
                 arguments.put("targetSceneId", answer.targetSceneId() == null ? null : answer.targetSceneId().toString());
-                arguments.put("reasoning", answer.reasoning());
+                arguments.put("reasoning", answer.reasoning() + " [meaning: " + canonical + "]");
                 return ResponseDefinitionBuilder.like(event.getResponseDefinition()).but().withStatus(200)
                         .withHeader("Content-Type", "application/json")
                         .withBody(AiStub.completion(answer.operation().name(), JSON.writeValueAsString(arguments)))

@@ -51,9 +51,13 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
             List<String> problems) {
     }
 
+    /**
+     * {@code cacheHits}/{@code tokensSaved}: exact hits; {@code semanticHits}/{@code semanticTokensSaved}: the semantic
+     * cache's.
+     */
     @RegisterForReflection
     public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
-            long spendLimited) {
+            long spendLimited, long semanticHits, long semanticTokensSaved) {
     }
 
     static CacheStatsView of(CacheMonitor monitor, CacheStats stats, AiStats ai, ProjectWarmer.Figures warming,
@@ -76,7 +80,7 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
                 new Redis(r.connected(), r.usedMemoryBytes(), r.maxMemoryBytes(), r.evictionPolicy(),
                         r.settingProblems()),
                 new Ai(a.upstreamCalls(), a.upstreamErrors(), a.cacheHits(), a.tokensUsed(), a.tokensSaved(),
-                        a.spendLimited()),
+                        a.spendLimited(), a.semanticHits(), a.semanticTokensSaved()),
                 warming);
     }
 

@@ -50,4 +50,52 @@ public interface AiConfig {
     /** How long another instance's identical call in flight is waited for before calling ourselves. */
     @WithDefault("35s")
     Duration inflightWait();
+
+    /**
+     * {@code AI_SEMANTIC_CACHE}: on an exact miss, serve the decision of an earlier prompt that means the
+     * same in the same project state (see {@code dev.scenecache.ai.semantic.SemanticDecisions}). Off by
+     * default: then the embedding model is never loaded. {@code PUT /admin/ai/semantic/enabled} switches it
+     * at run time.
+     */
+    @WithDefault("false")
+    boolean semanticCache();
+
+    /**
+     * {@code AI_SEMANTIC_THRESHOLD}: the least cosine similarity (from -1 to 1; unit-length all-MiniLM-L6-v2
+     * embeddings) at which an earlier prompt may be served, its guards passed. The shipped value makes 0
+     * wrong matches on the labelled pairs of {@code src/test/resources/semantic/pairs.tsv}.
+     */
+    @WithDefault("0.80")
+    @jakarta.validation.constraints.DecimalMin("0.5")
+    @jakarta.validation.constraints.DecimalMax("1.0")
+    double semanticThreshold();
+
+    /** {@code AI_SEMANTIC_CANDIDATES}: the earlier prompts kept per project state (the most recent). */
+    @WithDefault("64")
+    @jakarta.validation.constraints.Min(1)
+    @jakarta.validation.constraints.Max(1024)
+    int semanticCandidates();
+
+    /** {@code AI_SEMANTIC_WORKERS}: threads that embed prompts. */
+    @WithDefault("1")
+    @jakarta.validation.constraints.Min(1)
+    int semanticWorkers();
+
+    /** {@code AI_SEMANTIC_QUEUE}: prompts that may wait for a worker; beyond, the brain is asked directly. */
+    @WithDefault("32")
+    @jakarta.validation.constraints.Min(1)
+    int semanticQueue();
+
+    /**
+     * {@code AI_SEMANTIC_TIMEOUT}: the longest a decision waits for its prompt's embedding (the first waits for the model's
+     * load).
+     */
+    @WithDefault("5s")
+    Duration semanticTimeout();
+
+    /** {@code AI_SEMANTIC_AUDIT}: semantic hits kept for {@code GET /admin/ai/semantic} (the most recent). */
+    @WithDefault("200")
+    @jakarta.validation.constraints.Min(1)
+    @jakarta.validation.constraints.Max(10000)
+    int semanticAudit();
 }

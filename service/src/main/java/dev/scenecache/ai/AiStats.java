@@ -19,13 +19,14 @@ public class AiStats {
 
     /** The figures since start, or since the last reset. */
     public record Snapshot(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
-            long spendLimited) {
-        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0);
+            long spendLimited, long semanticHits, long semanticTokensSaved) {
+        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0);
 
         Snapshot minus(Snapshot o) {
             return new Snapshot(upstreamCalls - o.upstreamCalls, upstreamErrors - o.upstreamErrors,
                     cacheHits - o.cacheHits, tokensUsed - o.tokensUsed, tokensSaved - o.tokensSaved,
-                    spendLimited - o.spendLimited);
+                    spendLimited - o.spendLimited, semanticHits - o.semanticHits,
+                    semanticTokensSaved - o.semanticTokensSaved);
         }
     }
 
@@ -34,6 +35,8 @@ public class AiStats {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder tokensUsed = new LongAdder();
     private final LongAdder tokensSaved = new LongAdder();
+    private final LongAdder semanticHits = new LongAdder();
+    private final LongAdder semanticTokensSaved = new LongAdder();
     private final LongAdder limitedByProject = new LongAdder();
     private final LongAdder limitedByInstance = new LongAdder();
     private volatile Snapshot baseline = Snapshot.ZERO;
@@ -51,6 +54,9 @@ public class AiStats {
         counter(registry, "ai.tokens.used", "Tokens the AI provider reported for the calls made", tokensUsed);
         counter(registry, "ai.tokens.saved", "Tokens the decisions served from the cache cost when they were made",
                 tokensSaved);
+        counter(registry, "ai.semantic.tokens.saved",
+                "Tokens the decisions served by the semantic cache (for another prompt) cost when they were made",
+                semanticTokensSaved);
     }
 
     /** A call to the provider answered, costing {@code tokens}. */
@@ -71,6 +77,16 @@ public class AiStats {
         tokensSaved.add(tokens);
     }
 
+    /**
+     * A decision made for an earlier prompt that means the same was served (the semantic cache); it had
+     * cost {@code tokens}. Counted apart from the exact hits ({@code ai_semantic_hits_total} is the
+     * semantic cache's own counter).
+     */
+    public void semanticHit(long tokens) {
+        semanticHits.increment();
+        semanticTokensSaved.add(tokens);
+    }
+
     /** A decision refused by a spend limit ({@code scope}: {@code project} or {@code instance}). */
     public void limited(String scope) {
         ("project".equals(scope) ? limitedByProject : limitedByInstance).increment();
@@ -86,7 +102,8 @@ public class AiStats {
 
     private Snapshot now() {
         return new Snapshot(upstreamCalls.sum(), upstreamErrors.sum(), cacheHits.sum(), tokensUsed.sum(),
-                tokensSaved.sum(), limitedByProject.sum() + limitedByInstance.sum());
+                tokensSaved.sum(), limitedByProject.sum() + limitedByInstance.sum(), semanticHits.sum(),
+                semanticTokensSaved.sum());
     }
 
     private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {

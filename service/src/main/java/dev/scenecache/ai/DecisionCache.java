@@ -5,11 +5,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.scenecache.cache.CacheGroup;
 import dev.scenecache.cache.CacheId;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheRead;
+import dev.scenecache.cache.internal.TwoTierCache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,12 +27,38 @@ public class DecisionCache {
     private final InflightCalls inflight;
     private final AiStats stats;
     private final SpendLimits limits;
+    private final TwoTierCache cache;
+    private final TwoTierCache.Spec spec;
 
-    public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats, SpendLimits limits) {
+    public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats, SpendLimits limits, TwoTierCache cache,
+            ObjectMapper mapper) {
         this.brain = brain;
         this.inflight = inflight;
         this.stats = stats;
         this.limits = limits;
+        this.cache = cache;
+        // As the @CacheRead of decide() stores them: BrainAnswer as JSON, no not-found entries.
+        this.spec = new TwoTierCache.Spec(CacheNames.DECISION, new TwoTierCache.ValueCodec() {
+            @Override
+            public byte[] encode(Object value) throws Exception {
+                return mapper.writeValueAsBytes(value);
+            }
+
+            @Override
+            public Object decode(byte[] payload) throws Exception {
+                return mapper.readValue(payload, BrainAnswer.class);
+            }
+        }, cache.ttlMillis(CacheNames.DECISION), false);
+    }
+
+    /** The decision cached for {@code hash} now, or null: nothing is loaded, stored or counted. */
+    public Uni<BrainAnswer> peek(UUID projectId, String hash) {
+        return cache.peek(key(projectId, hash), spec).map(v -> (BrainAnswer) v);
+    }
+
+    /** How long a decision is cached ({@code CACHE_TTL_AI}), in ms. */
+    public long ttlMillis() {
+        return spec.ttlMillis();
     }
 
     public static CacheKey key(UUID projectId, String hash) {

@@ -39,11 +39,23 @@ public final class DecisionKey {
     }
 
     public static String of(String prompt, String provider, String model, ProjectContext context) {
+        return ContentHash.of(normalise(prompt), provider, model, TOOL_SCHEMA_VERSION, fingerprint(context));
+    }
+
+    /**
+     * The same without the prompt: which decisions were made for the same brain and project state (the
+     * semantic decision cache compares prompts within one such state only).
+     */
+    public static String context(String provider, String model, ProjectContext context) {
+        return ContentHash.of(provider, model, TOOL_SCHEMA_VERSION, fingerprint(context));
+    }
+
+    private static String fingerprint(ProjectContext context) {
         StringBuilder fingerprint = new StringBuilder(context.projectType());
         for (ProjectContext.SceneRef s : context.scenes()) {
             fingerprint.append('\n').append(s.id()).append('\t').append(s.order()).append('\t').append(s.type())
                     .append('\t').append(s.name());
         }
-        return ContentHash.of(normalise(prompt), provider, model, TOOL_SCHEMA_VERSION, fingerprint.toString());
+        return fingerprint.toString();
     }
 }

@@ -12,7 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.scenecache.ai.semantic.SemanticDecisions;
+import dev.scenecache.cache.CacheHeaders;
 import dev.scenecache.cache.CacheInvalidator;
+import dev.scenecache.cache.CacheOutcome;
 import dev.scenecache.project.ProjectService;
 import dev.scenecache.scene.SceneService;
 import io.smallrye.mutiny.Uni;
@@ -37,9 +40,10 @@ public class DecisionService {
     private final CacheInvalidator invalidator;
     private final AiStats stats;
     private final ObjectMapper mapper;
+    private final SemanticDecisions semantic;
 
     public DecisionService(ProjectService projects, SceneService scenes, DecisionCache decisions, Brain brain,
-            CacheInvalidator invalidator, AiStats stats, ObjectMapper mapper) {
+            CacheInvalidator invalidator, AiStats stats, ObjectMapper mapper, SemanticDecisions semantic) {
         this.projects = projects;
         this.scenes = scenes;
         this.decisions = decisions;
@@ -47,12 +51,38 @@ public class DecisionService {
         this.invalidator = invalidator;
         this.stats = stats;
         this.mapper = mapper;
+        this.semantic = semantic;
     }
 
     public Uni<DecisionView> decide(UUID projectId, String prompt) {
         return context(projectId).chain(context -> {
             String hash = DecisionKey.of(prompt, brain.provider(), brain.model(), context);
-            return decide(projectId, hash, prompt, context, true);
+            if (!semantic.enabled()) {
+                return decide(projectId, hash, prompt, context, true);
+            }
+            return decisions.peek(projectId, hash).chain(exact -> exact != null
+                    ? decide(projectId, hash, prompt, context, true)
+                    : decideSemantically(projectId, hash, prompt, context));
+        });
+    }
+
+    /**
+     * An exact miss with the semantic cache on: an earlier prompt's decision that passes the guards, the
+     * threshold and the validity check; else the brain, through the exact cache, and the prompt indexed
+     * when this request was the one that asked it.
+     */
+    private Uni<DecisionView> decideSemantically(UUID projectId, String hash, String prompt, ProjectContext context) {
+        String contextHash = DecisionKey.context(brain.provider(), brain.model(), context);
+        return semantic.lookup(projectId, contextHash, prompt, context).chain(lookup -> {
+            if (lookup.matched() && stillValid(lookup.answer(), context)) {
+                semantic.served(projectId, prompt, lookup);
+                CacheHeaders.record(io.vertx.core.Vertx.currentContext(), CacheOutcome.HIT_SEMANTIC);
+                stats.semanticHit(lookup.answer().tokens());
+                return Uni.createFrom().item(DecisionView.of(lookup.answer(), true));
+            }
+            return decide(projectId, hash, prompt, context, true).call(view -> view.cached()
+                    ? Uni.createFrom().voidItem()
+                    : semantic.remember(projectId, contextHash, hash, prompt, lookup));
         });
     }
 

@@ -13,6 +13,8 @@ public enum CacheOutcome {
     /** Loaded from the source and not stored (too large, or a not-found this cache does not keep). */
     MISS_NOT_STORED("MISS", null, "scenecache; fwd=miss"),
     MISS("MISS", null, "scenecache; fwd=miss; stored"),
+    /** A decision of an earlier prompt that means the same (the semantic decision cache). */
+    HIT_SEMANTIC("HIT", "SEMANTIC", "scenecache; hit; detail=semantic"),
     HIT_L2("HIT", "L2", "scenecache; hit; detail=l2"),
     HIT_L1("HIT", "L1", "scenecache; hit; detail=l1");
 
@@ -30,7 +32,7 @@ public enum CacheOutcome {
         return header;
     }
 
-    /** {@code L1} or {@code L2} on a hit, else null. */
+    /** {@code L1} or {@code L2} on a hit ({@code SEMANTIC} for a semantic decision), else null. */
     public String tier() {
         return tier;
     }
@@ -46,10 +48,10 @@ public enum CacheOutcome {
     }
 
     /**
-     * Of two reads in one request, the one that says the most about freshness: stale, BYPASS, MISS, L2,
-     * L1.
+     * Of two reads in one request, the one that says the most about freshness: stale, BYPASS, MISS,
+     * SEMANTIC, L2, L1.
      */
     public CacheOutcome worse(CacheOutcome other) {
-        return other == null || other.ordinal() < ordinal() ? this : other;
+        return other == null || ordinal() <= other.ordinal() ? this : other; // declared least fresh first
     }
 }

@@ -17,6 +17,7 @@ public final class Problems {
     public static final String DATABASE_UNAVAILABLE = BASE + "database-unavailable";
     public static final String SERVICE_UNAVAILABLE = BASE + "service-unavailable";
     public static final String AI_SPEND_LIMIT = BASE + "ai-spend-limit";
+    public static final String NOT_AVAILABLE = BASE + "not-available";
     public static final String INTERNAL = BASE + "internal-error";
     public static final String HTTP = BASE + "http";
 

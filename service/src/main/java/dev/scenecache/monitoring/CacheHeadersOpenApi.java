@@ -50,14 +50,16 @@ public class CacheHeadersOpenApi implements OASFilter {
             ok.addHeader(CacheHeaders.X_CACHE, header("How the cache answered: HIT (the in-process tier or Redis),"
                     + " MISS (loaded from the source and stored) or BYPASS (caching off or unavailable: the source"
                     + " answered).", List.of("HIT", "MISS", "BYPASS")));
-            ok.addHeader(CacheHeaders.X_CACHE_TIER, header("On a HIT: L1 (in process) or L2 (Redis).",
-                    List.of("L1", "L2")));
+            ok.addHeader(CacheHeaders.X_CACHE_TIER, header("On a HIT: L1 (in process) or L2 (Redis); SEMANTIC for"
+                    + " a decision made for an earlier prompt that means the same (the semantic decision cache).",
+                    List.of("L1", "L2", "SEMANTIC")));
             ok.addHeader(CacheHeaders.CACHE_STATUS, header("RFC 9211, cache name scenecache: `scenecache; hit;"
                     + " detail=l1`, `scenecache; hit; detail=l2`, `scenecache; fwd=miss; stored` (`scenecache;"
                     + " fwd=miss` when the answer was not stored), `scenecache; fwd=bypass`, and `scenecache; hit;"
                     + " detail=stale-if-error` for an answer from an entry past its TTL because the database is"
                     + " unavailable (within CACHE_STALE_IF_ERROR seconds of its expiry; never an entry a write"
-                    + " invalidated).", null));
+                    + " invalidated), `scenecache; hit; detail=semantic` for a decision of the semantic cache. A request"
+                    + " that reads several entries reports the least fresh read.", null));
             ok.addHeader(CacheHeaders.AGE, OASFactory.createHeader()
                     .description("On a stale-if-error answer: seconds since the entry was stored (RFC 9111).")
                     .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));

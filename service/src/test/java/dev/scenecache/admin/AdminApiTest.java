@@ -64,6 +64,20 @@ class AdminApiTest {
         coherence.setEnabled(true);
     }
 
+    /** The semantic decision cache is opt-in: off, its model never loaded, however many decisions are made. */
+    @Test
+    void shouldLeaveTheSemanticCacheOffWithItsModelUnloadedByDefault() {
+        String project = Api.createProject("Plain");
+        Api.createScene(project, "Intro");
+        for (String prompt : List.of("make the intro blue", "turn the intro blue", "make scene 1 blue")) {
+            given().contentType(ContentType.JSON).body(Map.of("prompt", prompt)).post("/projects/{p}/decisions", project)
+                    .then().statusCode(200).body("cached", equalTo(false));
+        }
+        admin().get("/admin/ai/semantic").then().statusCode(200).body("enabled", equalTo(false))
+                .body("modelLoaded", equalTo(false)).body("hits", equalTo(0)).body("recentHits.size()", equalTo(0));
+        given().get("/admin/ai/semantic").then().statusCode(401);
+    }
+
     @Test
     void shouldRefuseEveryAdminPathWithoutTheRightToken() throws Exception {
         for (String path : List.of("/admin/cache/stats", "/admin/cache/enabled", "/admin/nothing-here")) {

@@ -16,7 +16,7 @@ import io.vertx.core.impl.ContextInternal;
  * timeouts fire on Mutiny's timer threads; a request must not continue there. (It was added while
  * chasing the hang of concurrent deletes, which had another cause: see {@code SceneService.deleteScene}.)
  */
-final class CallerContext {
+public final class CallerContext {
 
     private CallerContext() {
     }
@@ -26,7 +26,7 @@ final class CallerContext {
      * caller's context made current, when this thread is the caller's event loop (a batch of Redis reads
      * answers the requests of its loop from one reply); else through the context's task queue.
      */
-    static Executor current() {
+    public static Executor current() {
         Context caller = Vertx.currentContext();
         if (caller == null) {
             return Runnable::run;

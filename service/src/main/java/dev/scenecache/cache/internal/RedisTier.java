@@ -131,6 +131,8 @@ public class RedisTier {
     /** A token bucket of upstream AI calls shared by every instance (see {@code ai.SpendLimits}). */
     static final String SPEND = script("spend");
     private static final String SPEND_SHA = sha1(SPEND);
+    static final String SEMANTIC = script("semantic");
+    private static final String SEMANTIC_SHA = sha1(SEMANTIC);
 
     private final Redis redis;
     private final Duration timeout;
@@ -310,6 +312,17 @@ public class RedisTier {
      */
     public Uni<Long> takeToken(String key, int perMinute) {
         return script(SPEND_SHA, SPEND, List.of(key), List.of(Integer.toString(perMinute))).map(Response::toLong);
+    }
+
+    /**
+     * Puts {@code record} first in the semantic index at {@code key} ({@code semantic.lua}): an older record
+     * of the same decision is dropped, and those beyond {@code keep}; the index lives {@code ttlMillis}.
+     */
+    public Uni<Long> semanticAdd(String key, byte[] record, int keep, long ttlMillis) {
+        java.util.function.Function<Command, Request> build = command -> Request.cmd(command)
+                .arg(command == Command.EVALSHA ? SEMANTIC_SHA : SEMANTIC).arg(1).arg(key).arg(record)
+                .arg(record.length).arg(keep).arg(ttlMillis);
+        return withScriptFallback(build.apply(Command.EVALSHA), () -> build.apply(Command.EVAL)).map(Response::toLong);
     }
 
     /** True when the value landed; false when an invalidation overtook the fill. */

@@ -180,6 +180,35 @@ public class TwoTierCache {
         });
     }
 
+    /**
+     * The value cached under {@code key} now, without loading, storing or counting anything (nor setting a
+     * response's cache headers): L1's fresh entry, else Redis' current fresh entry; null when neither holds
+     * one, when it is a not-found, or when the cache cannot be used. For lookups that only want to know
+     * (the semantic decision cache serves an earlier prompt's decision only while it is still cached).
+     */
+    public Uni<Object> peek(CacheKey key, Spec spec) {
+        if (!coherence.enabled()) {
+            return Uni.createFrom().nullItem();
+        }
+        if (coherence.l1Usable()) {
+            L1Tier.Entry entry = l1.get(key);
+            if (entry != null && entry.freshAt(System.currentTimeMillis())) {
+                return Uni.createFrom().item(entry.negative() ? null : entry.value());
+            }
+        }
+        if (!coherence.l2Usable()) {
+            return Uni.createFrom().nullItem();
+        }
+        ClusterTopology.View masters = coherence.trustedMasters();
+        long cacheGeneration = coherence.cacheGeneration(spec.cache());
+        return l2.currentEntry(key, cacheGeneration, masters).onFailure().recoverWithNull().map(bytes -> {
+            Result current = bytes == null ? null : decode(bytes, spec, cacheGeneration);
+            return current == null || current.notFound() != null || System.currentTimeMillis() >= current.freshUntil()
+                    ? null
+                    : current.value();
+        });
+    }
+
     private Uni<Result> load(CacheKey key, Spec spec, Supplier<Uni<Object>> source, CacheStats.Counters counters,
             long stamp, L1Tier.Entry expiredInL1) {
         if (!coherence.l2Usable()) {

@@ -1,0 +1,217 @@
+package dev.scenecache.ai.semantic;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.scenecache.ai.AiConfig;
+import dev.scenecache.ai.BrainAnswer;
+import dev.scenecache.ai.DecisionCache;
+import dev.scenecache.ai.ProjectContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The semantic decision cache: on an exact miss, the decision of an earlier prompt that means the same
+ * thing, in the same project state, instead of a call to the brain. Opt-in ({@code AI_SEMANTIC_CACHE}),
+ * audited, and switchable at run time ({@code PUT /admin/ai/semantic/enabled}, per instance).
+ *
+ * <p>
+ * <b>Invariants.</b>
+ * <ol>
+ * <li><b>Same project state only.</b> Prompts are compared within one context fingerprint (the project
+ * type and its ordered scenes' ids, names and types, the brain, the model and the tool schema: what the
+ * exact key covers but the prompt), so the only question is whether two prompts mean the same.</li>
+ * <li><b>Guards before scores.</b> An earlier prompt is a candidate only if its {@link PromptGuards}
+ * signature equals this one's: the same negation, numbers and ordinals, operation, named scenes and
+ * things, quoted text, colours and values. Then the nearest candidate at cosine similarity
+ * {@code AI_SEMANTIC_THRESHOLD} or more is served; else the brain is asked as without this tier.</li>
+ * <li><b>Only what is still cached, still valid.</b> The match's decision is read from the decision cache
+ * under its own key (nothing is loaded): a decision flushed, invalidated or expired is not served. It is
+ * re-checked for validity like an exact hit (its target scene still there, with its name and type).</li>
+ * <li><b>Never stored under the new prompt's key.</b> A semantic hit is served, counted and audited, not
+ * copied: switching the tier off stops every semantic answer at once.</li>
+ * <li><b>Never a failure.</b> Redis down, the embedding queue full or slow (the model loads on first use),
+ * a broken index: the brain is asked, as without this tier.</li>
+ * <li><b>Single flight is kept.</b> Prompts that miss both tiers go through the exact cache's single
+ * flight: concurrent identical misses still make one upstream call.</li>
+ * </ol>
+ * Each semantic hit is recorded (prompt, matched prompt, score) in a bounded in-memory audit
+ * ({@code AI_SEMANTIC_AUDIT}, {@code GET /admin/ai/semantic}) and counted in {@code ai_semantic_hits_total}.
+ * Prompts are never logged.
+ */
+@ApplicationScoped
+public class SemanticDecisions {
+
+    private static final Logger LOG = Logger.getLogger(SemanticDecisions.class);
+
+    /** One semantic hit, as the audit shows it. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Hit(Instant at, UUID projectId, String prompt, String matchedPrompt, double score, String operation,
+            UUID targetSceneId) {
+    }
+
+    /** What a lookup found: the prompt's embedding and signature (to index it later), and the match if any. */
+    public record Lookup(float[] vector, PromptGuards.Signature signature, BrainAnswer answer, String matchedPrompt,
+            double score) {
+        static final Lookup NONE = new Lookup(null, null, null, null, 0);
+
+        public boolean matched() {
+            return answer != null;
+        }
+    }
+
+    private final AiConfig config;
+    private final Embedder embedder;
+    private final SemanticIndex index;
+    private final DecisionCache decisions;
+    private final AtomicBoolean enabled;
+    private final ArrayDeque<Hit> audit = new ArrayDeque<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder guarded = new LongAdder();
+    private final LongAdder belowThreshold = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+
+    public SemanticDecisions(AiConfig config, Embedder embedder, SemanticIndex index, DecisionCache decisions,
+            MeterRegistry registry) {
+        this.config = config;
+        this.embedder = embedder;
+        this.index = index;
+        this.decisions = decisions;
+        this.enabled = new AtomicBoolean(config.semanticCache());
+        FunctionCounter.builder("ai.semantic.hits", hits, LongAdder::sum)
+                .description("Decisions served from an earlier prompt that means the same (semantic cache)")
+                .register(registry);
+        for (var lookup : java.util.Map.of("guarded", guarded, "below_threshold", belowThreshold, "skipped", skipped)
+                .entrySet()) {
+            FunctionCounter.builder("ai.semantic.misses", lookup.getValue(), LongAdder::sum)
+                    .description("Semantic lookups that served nothing: every candidate told apart by a guard,"
+                            + " none similar enough, or no lookup possible (Redis, the embedding queue)")
+                    .tag("reason", lookup.getKey()).register(registry);
+        }
+    }
+
+    public boolean enabled() {
+        return enabled.get();
+    }
+
+    /** Switches the tier on or off; on is refused (409) where it cannot run (the native executable). */
+    public void setEnabled(boolean on) {
+        if (on && !Embedder.available()) {
+            throw new dev.scenecache.common.ProblemException(409, dev.scenecache.common.Problems.NOT_AVAILABLE,
+                    "Not available", Embedder.UNAVAILABLE, List.of());
+        }
+        enabled.set(on);
+    }
+
+    /** {@code AI_SEMANTIC_CACHE=true} where it cannot run stops the start with the reason. */
+    void check(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        if (config.semanticCache() && !Embedder.available()) {
+            throw new IllegalStateException("AI_SEMANTIC_CACHE=true: " + Embedder.UNAVAILABLE);
+        }
+    }
+
+    public boolean available() {
+        return Embedder.available();
+    }
+
+    public double threshold() {
+        return config.semanticThreshold();
+    }
+
+    public boolean modelLoaded() {
+        return embedder.loaded();
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** The most recent semantic hits, newest first. */
+    public List<Hit> audit() {
+        synchronized (audit) {
+            List<Hit> newestFirst = new ArrayList<>(audit);
+            java.util.Collections.reverse(newestFirst);
+            return newestFirst;
+        }
+    }
+
+    /**
+     * The nearest earlier prompt of this project state that passes the guards and the threshold, with its
+     * still cached decision; {@link Lookup#NONE} (or a lookup without a match) otherwise. Never fails.
+     */
+    public Uni<Lookup> lookup(UUID projectId, String contextHash, String prompt, ProjectContext context) {
+        PromptGuards.Signature signature = PromptGuards.of(prompt, context);
+        byte[] signatureHash = SemanticIndex.signatureHash(signature);
+        return embedder.embed(prompt)
+                .chain(vector -> index.entries(projectId, contextHash).chain(entries -> {
+                    SemanticIndex.Entry best = null;
+                    double bestScore = -2;
+                    boolean anyGuarded = false;
+                    for (SemanticIndex.Entry entry : entries) {
+                        if (!Arrays.equals(entry.signature(), signatureHash)) {
+                            anyGuarded = true;
+                            continue;
+                        }
+                        double score = entry.similarity(vector);
+                        if (score > bestScore) {
+                            best = entry;
+                            bestScore = score;
+                        }
+                    }
+                    if (best == null || bestScore < config.semanticThreshold()) {
+                        (best == null && anyGuarded ? guarded : belowThreshold).increment();
+                        return Uni.createFrom().item(new Lookup(vector, signature, null, null, 0));
+                    }
+                    SemanticIndex.Entry match = best;
+                    double score = bestScore;
+                    return decisions.peek(projectId, match.decisionHash()).map(answer -> answer == null
+                            ? new Lookup(vector, signature, null, null, 0)
+                            : new Lookup(vector, signature, answer, match.prompt(), score));
+                }))
+                .onFailure().recoverWithItem(failure -> {
+                    skipped.increment();
+                    LOG.debugf("Semantic lookup skipped: %s", failure.toString());
+                    return Lookup.NONE;
+                });
+    }
+
+    /** Counts and records a match that was served. */
+    public void served(UUID projectId, String prompt, Lookup lookup) {
+        hits.increment();
+        BrainAnswer answer = lookup.answer();
+        Hit hit = new Hit(Instant.now(), projectId, new String(SemanticIndex.truncated(prompt),
+                java.nio.charset.StandardCharsets.UTF_8), lookup.matchedPrompt(), Math.round(lookup.score() * 1000) / 1000.0,
+                answer.operation().name(), answer.targetSceneId());
+        synchronized (audit) {
+            audit.addLast(hit);
+            while (audit.size() > config.semanticAudit()) {
+                audit.removeFirst();
+            }
+        }
+    }
+
+    /** Indexes a prompt whose decision this instance just had the brain make. Never fails. */
+    public Uni<Void> remember(UUID projectId, String contextHash, String decisionHash, String prompt, Lookup lookup) {
+        if (lookup.vector() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return index.add(projectId, contextHash, decisionHash, lookup.signature(), lookup.vector(), prompt,
+                config.semanticCandidates(), decisions.ttlMillis())
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("Semantic index not updated: %s", failure.toString());
+                    return null;
+                });
+    }
+}
