@@ -36,7 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A private certificate authority made for one test run, and certificates it signs, written as PEM
  * files the way an operator hands them to Redis, PostgreSQL and scenecache: the CA's certificate, a
  * server certificate for {@code 127.0.0.1} and {@code localhost}, a client certificate. Keys are PKCS #8
- * files readable by their owner only (PostgreSQL refuses a key others may read).
+ * files; a server's is readable by its owner only (PostgreSQL refuses a key others may read).
  */
 public final class Certificates {
 
@@ -107,7 +107,9 @@ public final class Certificates {
             }
             Pair pair = new Pair(dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
             writeCertificate(pair.cert(), sign(builder, caKeys.getPrivate()));
-            writeKey(pair.key(), keys.getPrivate());
+            // A server's key readable by its owner only (PostgreSQL refuses any other); a client's by anyone, so
+            // that the service in a container (another user) can read it from a read-only mount.
+            writeKey(pair.key(), keys.getPrivate(), server ? "rw-------" : "rw-r--r--");
             return pair;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -140,9 +142,9 @@ public final class Certificates {
         Files.writeString(file, pem("CERTIFICATE", certificate.getEncoded()));
     }
 
-    private static void writeKey(Path file, PrivateKey key) throws IOException {
+    private static void writeKey(Path file, PrivateKey key, String permissions) throws IOException {
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         Files.writeString(file, pem("PRIVATE KEY", key.getEncoded()));
     }
 

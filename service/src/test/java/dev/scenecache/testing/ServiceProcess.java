@@ -133,8 +133,14 @@ public final class ServiceProcess implements AutoCloseable {
             // --init: a PID 1 that forwards SIGTERM, as a container runtime on Kubernetes does.
             List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--init", "--name", containerName,
                     "--network", "host", "--stop-timeout", "30",
-                    // The Deployment's memory limit: the JVM sizes its heap from it, as on Kubernetes.
-                    "--memory", "512m"));
+                    // The Deployment's memory limit: the JVM sizes its heap from it, as on Kubernetes (the
+                    // README's 768Mi with the semantic cache on: its model and ONNX Runtime need ~185 MB more).
+                    "--memory", "true".equals(env.get("AI_SEMANTIC_CACHE")) ? "768m" : "512m"));
+            // Files the environment names (TLS certificates and keys) mounted read-only at the same paths, as
+            // a Kubernetes Secret volume would be.
+            env.values().stream().filter(v -> v.startsWith("/") && Files.isRegularFile(Path.of(v)))
+                    .map(v -> Path.of(v).getParent().toString()).distinct()
+                    .forEach(dir -> command.addAll(List.of("--volume", dir + ":" + dir + ":ro")));
             // PORT too: launch() puts it in this process' environment, where podman takes the values from.
             env.keySet().forEach(k -> command.addAll(List.of("--env", k)));
             command.addAll(List.of("--env", "PORT", artifact.substring("image:".length())));
