@@ -34,10 +34,6 @@ public class SemanticAdminResource {
             List<SemanticDecisions.Hit> recentHits) {
     }
 
-    @RegisterForReflection
-    public record EnabledRequest(@NotNull(message = "is required (true or false)") Boolean enabled) {
-    }
-
     private final SemanticDecisions semantic;
 
     public SemanticAdminResource(SemanticDecisions semantic) {
@@ -55,7 +51,7 @@ public class SemanticAdminResource {
     @Path("/enabled")
     @Consumes(MediaType.APPLICATION_JSON)
     public SemanticView enabled(
-            @Valid @NotNull(message = "a body {\"enabled\": true|false} is required") EnabledRequest request) {
+            @Valid @NotNull(message = "a body {\"enabled\": true|false} is required") AdminResource.EnabledRequest request) {
         semantic.setEnabled(request.enabled());
         LOG.infof("Semantic decision cache switched %s at run time", request.enabled() ? "on" : "off");
         return view();

@@ -198,13 +198,6 @@ public final class PromptGuards {
             "zooming", "slide", "slides", "sliding", "ease", "pan", "turn", "switch", "scale", "scroll", "fly", "flies",
             "pop", "pops", "spin", "zoomed", "faded");
 
-    /** Prints the signature of each argument (for looking at the guards by hand). */
-    public static void main(String[] args) {
-        for (String a : args) {
-            System.out.println(a + " -> " + of(a, null));
-        }
-    }
-
     /** The signature of {@code prompt}, for a project in {@code context} (its scenes' names and types). */
     public static Signature of(String prompt, ProjectContext context) {
         // Quoted text as written (its case is what the user asks for); the rest normalised as the key is.
@@ -378,14 +371,13 @@ public final class PromptGuards {
             if (name.length() < 3) {
                 continue;
             }
-            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])")
-                    .matcher(masked);
+            // Masked as found (same length), so that a shorter name is not found inside a longer one.
+            Matcher m = word(name).matcher(masked);
             while (m.find()) {
                 found.put(m.start(), "scene:" + scene.id());
                 for (int i = m.start(); i < m.end(); i++) {
                     masked.setCharAt(i, ' ');
                 }
-                m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])").matcher(masked);
             }
         }
         for (ProjectContext.SceneRef scene : scenes) {
@@ -393,12 +385,17 @@ public final class PromptGuards {
             if (type.length() < 3 || THINGS.containsKey(type)) {
                 continue; // a known thing is guarded as one
             }
-            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(type) + "(?![\\p{L}\\p{N}])").matcher(masked);
+            Matcher m = word(type).matcher(masked);
             while (m.find()) {
                 found.putIfAbsent(m.start(), "type:" + type);
             }
         }
         named.addAll(found.values());
         return masked.toString();
+    }
+
+    /** {@code text} as a whole word (not inside another word or number). */
+    private static Pattern word(String text) {
+        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(text) + "(?![\\p{L}\\p{N}])");
     }
 }
