@@ -57,6 +57,8 @@ public final class SceneReadBenchmark {
     private static final String WORKLOADS = System.getProperty("bench.workloads", "");
     /** Rounds of the saturation phase per variant (alternated); the report's ratios use their medians. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+    /** Whether later rounds also run the fixed-rate phase (round 1 always does): tails as medians of rounds. */
+    private static final boolean TAIL_ROUNDS = Boolean.getBoolean("bench.tail-rounds");
     /** The machine's own stalls during each phase (see {@link Hiccups}): a floor under any latency percentile. */
     private static final Hiccups HICCUPS = new Hiccups();
     /** The benchmark app's jar: the variants that need {@code /bench/**} run on it. */
@@ -129,6 +131,7 @@ public final class SceneReadBenchmark {
             Probes probes = new Probes(pg, redis);
             List<Row> results = new ArrayList<>();
             Map<String, Double> saturation = new LinkedHashMap<>();
+            Map<String, RoundFigures> firstRound = new LinkedHashMap<>();
             long bytesPerScene = -1;
             long cachedScenes = -1;
             for (Variant variant : variants) {
@@ -154,8 +157,13 @@ public final class SceneReadBenchmark {
                         LoadGenerator.Result max = measure(results, probes, service, peer,
                                 () -> load.closedLoop(variant.name(), connections, seconds));
                         saturation.put(variant.name(), max.throughput());
+                        RoundFigures first = new RoundFigures(max.throughput(),
+                                results.get(results.size() - 1).cpuMicrosPerRequest());
                         double rate = saturation.getOrDefault("(b) L1 + L2", max.throughput()) / 2;
-                        measure(results, probes, service, peer, () -> load.openLoop(variant.name(), rate, seconds / 2));
+                        LoadGenerator.Result open = measure(results, probes, service, peer,
+                                () -> load.openLoop(variant.name(), rate, seconds / 2));
+                        firstRound.put(variant.name(),
+                                first.withTail(open.millis(99), ms(results.get(results.size() - 1).stalls(), 99)));
                         if (caching && WORKLOADS.contains("outage")) {
                             // Redis stopped for 10 s under full load: errors and latency during and after.
                             redisServer.stop();
@@ -188,6 +196,8 @@ public final class SceneReadBenchmark {
             // from a difference between variants. Ratios are taken between the medians.
             Map<String, List<Double>> rounds = new LinkedHashMap<>();
             Map<String, Long> roundStale = new LinkedHashMap<>();
+            Map<String, List<RoundFigures>> roundFigures = new LinkedHashMap<>();
+            firstRound.forEach((name, figures) -> roundFigures.computeIfAbsent(name, k -> new ArrayList<>()).add(figures));
             saturation.forEach((name, value) -> rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
             for (int round = 2; round <= ROUNDS; round++) {
                 for (Variant variant : variants) {
@@ -202,11 +212,23 @@ public final class SceneReadBenchmark {
                             steadyState(service, targets, variant);
                         }
                         load.closedLoop(variant.name(), connections, warmup);
+                        CpuSample cpu = CpuSample.take(service.process().pid());
                         LoadGenerator.Result r = load.closedLoop(variant.name(), connections, seconds);
+                        Map<String, Double> micros = CpuSample.take(service.process().pid()).microsPerRequest(cpu,
+                                Math.max(1, r.requests()));
                         rounds.get(variant.name()).add(r.throughput());
                         roundStale.merge(variant.name(), r.stale(), Long::sum);
-                        say(String.format(Locale.ROOT, "%s round %d: %.0f req/s, errors %d, stale %d", variant.name(),
-                                round, r.throughput(), r.errors(), r.stale()));
+                        RoundFigures figures = new RoundFigures(r.throughput(), micros);
+                        if (TAIL_ROUNDS) {
+                            // The fixed-rate phase again, at half of (b)'s first saturation, as in round 1.
+                            double rate = saturation.getOrDefault("(b) L1 + L2", r.throughput()) / 2;
+                            HICCUPS.take();
+                            LoadGenerator.Result open = load.openLoop(variant.name(), rate, seconds / 2);
+                            figures = figures.withTail(open.millis(99), ms(HICCUPS.take(), 99));
+                        }
+                        roundFigures.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(figures);
+                        say(String.format(Locale.ROOT, "%s round %d: %.0f req/s, errors %d, stale %d, %s", variant.name(),
+                                round, r.throughput(), r.errors(), r.stale(), figures));
                     }
                 }
             }
@@ -217,7 +239,7 @@ public final class SceneReadBenchmark {
                     redisServer.url()), pg, targets, connections, dir, () -> send(redis, Request.cmd(Command.FLUSHALL)));
             String report = (results.isEmpty() ? ""
                     : report(results, medians, jsonBytes, bytesPerScene, cachedScenes, connections)
-                            + roundsTable(rounds, medians, roundStale))
+                            + roundsTable(rounds, medians, roundStale) + figuresTable(roundFigures))
                     + FreshnessWorkloads.report(freshness);
             Files.writeString(dir.resolve("report.md"), report);
             List<Map<String, Object>> json = new ArrayList<>();
@@ -251,6 +273,7 @@ public final class SceneReadBenchmark {
             document.put("saturationRounds", rounds);
             document.put("saturationMedians", medians);
             document.put("staleReadsInLaterRounds", roundStale);
+            document.put("rounds", roundFigures);
             document.put("freshness", freshness.stream().map(FreshnessWorkloads.Phase::json).toList());
             Files.writeString(dir.resolve("report.json"),
                     new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -599,6 +622,68 @@ public final class SceneReadBenchmark {
         rounds.forEach((name, values) -> out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %d |%n", name,
                 String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()),
                 medians.get(name), roundStale.getOrDefault(name, 0L))));
+        return out.toString();
+    }
+
+    /**
+     * One round of one variant: its saturation throughput, the CPU per request of the servers at saturation
+     * ({@link CpuSample}'s parts), and, when measured, the p99 at the fixed rate with the machine's own stall p99
+     * in that phase (-1 when not measured).
+     */
+    record RoundFigures(double throughput, Map<String, Double> cpu, double tailP99, double stallP99) {
+        RoundFigures(double throughput, Map<String, Double> cpu) {
+            this(throughput, cpu, -1, -1);
+        }
+
+        RoundFigures withTail(double p99, double stalls) {
+            return new RoundFigures(throughput, cpu, p99, stalls);
+        }
+
+        double part(String name) {
+            return cpu.getOrDefault(name, 0.0);
+        }
+
+        /** Service + PostgreSQL + Redis: what one request costs the servers (the load generator's share left out). */
+        double servers() {
+            return part("service") + part("postgres") + part("redis");
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "CPU µs/req service/PG/Redis %.0f/%.0f/%.0f = %.0f%s", part("service"),
+                    part("postgres"), part("redis"), servers(),
+                    tailP99 < 0 ? ""
+                            : String.format(Locale.ROOT, ", p99 at the fixed rate %.1f ms (stalls %.1f)", tailP99,
+                                    stallP99));
+        }
+    }
+
+    /** Per round: the servers' CPU per request at saturation and the p99 at the fixed rate; medians last. */
+    private static String figuresTable(Map<String, List<RoundFigures>> figures) {
+        if (figures.values().stream().allMatch(v -> v.size() < 2)) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\nBy round: CPU µs per request at saturation, service + PostgreSQL + Redis "
+                + "(the load generator left out), and p99 at the fixed rate (half of (b)'s round-1 saturation; later rounds "
+                + "with -Dbench.tail-rounds=true); medians last:\n\n"
+                + "| variant | servers' CPU µs/req by round | median | service / PG / Redis medians | p99 ms at the fixed rate "
+                + "by round | median | machine stall p99 median |\n|---|---|---:|---|---|---:|---:|\n");
+        figures.forEach((name, rounds) -> {
+            List<RoundFigures> tails = rounds.stream().filter(f -> f.tailP99() >= 0).toList();
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f / %.0f / %.0f | %s | %s | %s |%n", name,
+                    String.join(", ", rounds.stream().map(f -> String.format(Locale.ROOT, "%.0f", f.servers())).toList()),
+                    median(rounds.stream().map(RoundFigures::servers).toList()),
+                    median(rounds.stream().map(f -> f.part("service")).toList()),
+                    median(rounds.stream().map(f -> f.part("postgres")).toList()),
+                    median(rounds.stream().map(f -> f.part("redis")).toList()),
+                    String.join(", ", tails.stream().map(f -> String.format(Locale.ROOT, "%.1f", f.tailP99())).toList()),
+                    tails.isEmpty() ? "-"
+                            : String.format(Locale.ROOT, "%.1f",
+                                    median(tails.stream().map(RoundFigures::tailP99).toList())),
+                    tails.isEmpty() ? "-"
+                            : String.format(Locale.ROOT, "%.1f",
+                                    median(tails.stream().map(RoundFigures::stallP99).toList()))));
+        });
         return out.toString();
     }
 

@@ -89,6 +89,12 @@ public final class LoadGenerator implements AutoCloseable {
     /** The scenes read with a 200 so far (touched on the event loop only). */
     private final java.util.BitSet served = new java.util.BitSet();
     private long writeSeq;
+    /**
+     * Makes every write's name new to the database: the scenes and their order repeat from one generator
+     * to the next (fixed seed), and without it a later generator's writes would set names an earlier one
+     * already set, which change nothing and take the PATCH's no-change path instead of the write's.
+     */
+    private final String writeNonce = Long.toString(new SplittableRandom().nextLong() & Long.MAX_VALUE, 36);
 
     public LoadGenerator(int port, int connections, List<Target> targets, double zipfS, double writeShare, String fixedPath) {
         this(List.of(port), connections, targets, zipfS, writeShare, fixedPath);
@@ -170,7 +176,7 @@ public final class LoadGenerator implements AutoCloseable {
             if (write) {
                 seq = ++writeSeq;
                 options.setMethod(HttpMethod.PATCH).putHeader("Content-Type", "application/json");
-                body = Buffer.buffer("{\"name\":\"w" + seq + "\"}");
+                body = Buffer.buffer("{\"name\":\"w" + writeNonce + "." + seq + "\"}");
             } else {
                 options.setMethod(HttpMethod.GET);
             }
