@@ -27,7 +27,10 @@ import io.smallrye.mutiny.Uni;
  * (A single autocommitted statement goes through {@link CacheWrite#commit} instead.)
  * The generation, known before the commit, keeps a write-through that races with the deletion of its
  * whole group (a project) out of the cache: the deletion moves the generation on only after its own
- * commit, which comes after ours, and the write script drops a value stamped with an older generation.
+ * commit, which comes after ours, and the write script stores a version floor (a miss) instead of a value
+ * stamped with an older generation. Any generation the group had before the write started will do, so
+ * {@link Coherence#groupGeneration} answers the one this instance remembers when it has one, without
+ * asking Redis.
  */
 @ApplicationScoped
 public class CacheInvalidator {

@@ -58,6 +58,9 @@ class CacheTest {
     dev.scenecache.cache.internal.RedisTier redisTier;
 
     @Inject
+    dev.scenecache.cache.internal.L1Tier l1;
+
+    @Inject
     io.vertx.core.Vertx vertx;
 
     @Inject
@@ -120,9 +123,11 @@ class CacheTest {
                 new Read("/projects/{p}/scenes/{s}", new Object[] { project, scene }, "scene"),
                 new Read("/projects/{p}/scenes", new Object[] { project }, "scene"),
                 new Read("/users/{u}/preferences", new Object[] { user }, "user_preferences"));
-        // The writes above wrote their entities through; start these reads from an empty cache.
+        // The writes above wrote their entities through (into Redis, and into this instance's L1); start these
+        // reads from an empty cache.
         redis.call("DEL", "sc:{p:" + project + "}:project", "sc:{p:" + project + "}:scene:" + scene,
                 "sc:{u:" + user + "}:preferences");
+        l1.clear();
         for (Read read : reads) {
             // Action: first read. Expected: MISS, loaded from PostgreSQL.
             long before = Sql.statementsOn(read.table());
@@ -169,13 +174,14 @@ class CacheTest {
         get("/projects/{p}/scenes", project);
         get("/projects/{p}", project);
 
-        // Action: update the scene. Expected: the new scene is written through (a hit from Redis, this
-        // instance's L1 copy dropped) and the scene list is reloaded.
+        // Action: update the scene. Expected: the new scene is written through (this instance's L1 copy of the
+        // old one dropped; on one Redis the writer's L1 keeps the new one, on a cluster it is read from Redis)
+        // and the scene list is reloaded.
         given().contentType(ContentType.JSON).body(Map.of("name", "After"))
                 .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);
         Response fresh = get("/projects/{p}/scenes/{s}", project, scene);
         assertThat(fresh.header("X-Cache")).isEqualTo("HIT");
-        assertThat(fresh.header("X-Cache-Tier")).isEqualTo("L2");
+        assertThat(fresh.header("X-Cache-Tier")).isEqualTo(coherence.trustedMasters() == null ? "L1" : "L2");
         assertThat(fresh.<String> path("name")).isEqualTo("After");
         assertThat(fresh.<Integer> path("version")).isEqualTo(2);
         assertThat(get("/projects/{p}/scenes", project).<List<String>> path("name")).containsExactly("After");
@@ -574,8 +580,101 @@ class CacheTest {
         invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
         write.put(key, new JsonDocument("\"late\"".getBytes(StandardCharsets.UTF_8), 5)).apply()
                 .await().atMost(Duration.ofSeconds(5));
-        // Expected: nothing stored for the deleted group.
-        assertThat(redis.call("EXISTS", key.redisKey()).toLong()).isZero();
+        // Expected: no value stored for the deleted group: at most a version floor, which reads take for a miss.
+        assertNoValueButAFloorOf(key, 5);
+    }
+
+    @Test
+    void shouldKeepInTheWritersL1OnlyWhatTheWriteScriptStored() {
+        UUID group = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        if (coherence.trustedMasters() == null) { // one Redis: the writer's L1 keeps what its script stored
+            assertThat(((JsonDocument) l1.get(key).value()).version()).isEqualTo(2);
+        }
+
+        // Action: the slower write of version 1 arrives; the script keeps version 2 in Redis.
+        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+
+        // Expected: L1 does not take version 1 either (it dropped version 2: the next read goes to Redis).
+        assertThat(l1.get(key)).isNull();
+        assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
+    }
+
+    @Test
+    void shouldKeepAnOlderValueOutWhenItsGroupMovedOnWhileAWriteWasInFlight() {
+        UUID group = UUID.randomUUID();
+        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v4\"".getBytes(StandardCharsets.UTF_8), 4)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        // Arrange: the write of version 5 starts (its group generation known), then the group is invalidated
+        // (the project lives on), then a read that loaded version 4 before the commit fills it, stamped with the
+        // group's new generation, as it may: its lease was taken after the invalidation.
+        var write = invalidator.begin("p:" + group);
+        write.beforeCommit(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
+        invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
+        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-v4")
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(read.hit()).isFalse();
+        byte[] v4 = dev.scenecache.cache.internal.EntryCodec.encode(false, "\"v4\"".getBytes(StandardCharsets.UTF_8),
+                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 4, System.currentTimeMillis(),
+                System.currentTimeMillis() + 60_000, Integer.MAX_VALUE);
+        assertThat(redisTier.fill(key, "lease-v4", v4, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
+
+        // Action: version 5's cache step runs, stamped with the generation from before the invalidation.
+        write.put(key, new JsonDocument("\"v5\"".getBytes(StandardCharsets.UTF_8), 5)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+
+        // Expected: version 4 is no longer current (it was left in place before, and served after version 5
+        // was acknowledged): a floor of version 5 holds the key, which keeps any later write of version 4 out.
+        assertNoValueButAFloorOf(key, 5);
+        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v4\"".getBytes(StandardCharsets.UTF_8), 4)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        assertNoValueButAFloorOf(key, 5);
+    }
+
+    @Test
+    void shouldWriteThroughWithARememberedGroupGenerationAndLearnTheNewOneWhenItMovedOnUnheard() {
+        UUID group = UUID.randomUUID();
+        String name = "p:" + group;
+        CacheKey key = CacheKey.of(CacheNames.SCENE, name, UUID.randomUUID().toString());
+        invalidator.begin(name).put(key, new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        long remembered = coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5));
+
+        // Arrange: another instance moves the group on, and this one does not hear of it (a lost message).
+        long moved = redisTier.bumpGeneration(CacheKey.groupGenerationKey(name)).await().atMost(Duration.ofSeconds(5));
+        assertThat(moved).isGreaterThan(remembered);
+        // A write starts with the generation this instance remembers: no round trip to Redis for it.
+        assertThat(coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5))).isEqualTo(remembered);
+
+        // Action: version 2 is written with the remembered (older) generation.
+        invalidator.begin(name).put(key, new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        // Expected: a floor, not a value under the old generation; and the script taught the new generation.
+        assertNoValueButAFloorOf(key, 2);
+        assertThat(coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5))).isEqualTo(moved);
+
+        // Action: the next write. Expected: written through again, a hit for the next read.
+        invalidator.begin(name).put(key, new JsonDocument("\"v3\"".getBytes(StandardCharsets.UTF_8), 3)).apply()
+                .await().atMost(Duration.ofSeconds(5));
+        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-v3")
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(read.hit()).isTrue();
+        assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v3\"");
+    }
+
+    /** The key holds no value a read could answer, only a version floor of {@code version}. */
+    private void assertNoValueButAFloorOf(CacheKey key, long version) {
+        byte[] held = redis.call("GET", key.redisKey()).toBytes();
+        assertThat((char) held[1]).isEqualTo('f');
+        assertThat(Long.parseLong(new String(held, 34, 16, StandardCharsets.US_ASCII), 16)).isEqualTo(version);
+        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-probe")
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(read.hit()).isFalse();
+        redis.call("DEL", key.leaseKey()); // the probe's lease
     }
 
     // --- freshness: TTL bounds both tiers, stale-if-error, refresh-ahead ------------------------------------

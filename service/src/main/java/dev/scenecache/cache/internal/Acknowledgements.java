@@ -138,7 +138,16 @@ final class Acknowledgements {
      * overtake the answer. The result is emitted on the caller's context.
      */
     Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher) {
-        return broadcast(ops, publisher, false);
+        return broadcast(ops, publisher, false, null);
+    }
+
+    /**
+     * As {@link #broadcast(List, BiFunction)}, and runs {@code onOwnCopy} when this instance's own copy of the
+     * message is applied to its L1 (one Redis only; on the subscription's thread, right after the second
+     * pass and before any later message of the channel): invalidations of later writes come after it.
+     */
+    Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher, Runnable onOwnCopy) {
+        return broadcast(ops, publisher, false, onOwnCopy);
     }
 
     /**
@@ -146,10 +155,16 @@ final class Acknowledgements {
      * to Redis as well (it may reach the node this one could not, on Redis Cluster) before acknowledging.
      */
     Uni<Void> broadcastForRedis(List<String> ops) {
-        return broadcast(ops, publisher, true);
+        return broadcast(ops, publisher, true, null);
     }
 
-    private Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher, boolean toRedis) {
+    /** Whether the writer's own copy comes back through its subscription (one Redis), see {@link #broadcast}. */
+    boolean ownCopyReturns() {
+        return countReceivers;
+    }
+
+    private Uni<Void> broadcast(List<String> ops, BiFunction<String, String, Uni<Long>> publisher, boolean toRedis,
+            Runnable onOwnCopy) {
         long seq = sequence.incrementAndGet();
         // Without PUBLISH's count (Redis Cluster), who must acknowledge is known only while this instance
         // hears the heartbeats; when it does not, it waits the whole ack timeout: by then every instance
@@ -161,7 +176,7 @@ final class Acknowledgements {
         if (!countReceivers) {
             others.remove(instanceId);
         }
-        AckWaiter waiter = new AckWaiter(others, !countReceivers && !hearing.getAsBoolean());
+        AckWaiter waiter = new AckWaiter(others, !countReceivers && !hearing.getAsBoolean(), onOwnCopy);
         waiters.put(seq, waiter);
         Executor caller = CallerContext.current();
         String message = instanceId + "\t" + seq + (toRedis ? "\t" + TO_REDIS : "") + "\n" + String.join("\n", ops);
@@ -203,7 +218,12 @@ final class Acknowledgements {
             return;
         }
         if (own) {
-            acknowledged(Long.parseLong(head[1]), instanceId);
+            long seq = Long.parseLong(head[1]);
+            AckWaiter waiter = waiters.get(seq);
+            if (waiter != null && waiter.onOwnCopy != null) {
+                waiter.onOwnCopy.run();
+            }
+            acknowledged(seq, instanceId);
             return;
         }
         Uni<Void> redis = head.length > 2 && TO_REDIS.equals(head[2])
@@ -239,10 +259,13 @@ final class Acknowledgements {
         private final boolean unknown;
         private long received;
         private long expected = -1;
+        /** Run when this instance's own copy has been applied (null: nothing to run). */
+        final Runnable onOwnCopy;
 
-        AckWaiter(java.util.Set<String> live, boolean unknown) {
+        AckWaiter(java.util.Set<String> live, boolean unknown, Runnable onOwnCopy) {
             this.waitingFor = new java.util.HashSet<>(live);
             this.unknown = unknown;
+            this.onOwnCopy = onOwnCopy;
         }
 
         synchronized void ack(String receiver) {

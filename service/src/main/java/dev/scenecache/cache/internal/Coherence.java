@@ -64,6 +64,14 @@ public class Coherence {
     private final ClusterRouter router;
     private final Vertx vertx;
 
+    /** Bound of {@link #knownGenerations}: beyond it, the map starts again empty. */
+    private static final int KNOWN_GENERATIONS = 10_000;
+    /**
+     * Group to a generation it had when this instance last read its counter or ran a write script in it
+     * (see {@link #groupGeneration}): a lower bound of its generation now, since generations only grow.
+     */
+    private final Map<String, Long> knownGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile boolean enabled;
     private volatile boolean polling;
     private volatile long lastPoll;
@@ -237,6 +245,7 @@ public class Coherence {
         }
         enabled = on;
         l1.clear();
+        knownGenerations.clear();
         if (on) {
             subscription.connect();
         } else {
@@ -247,14 +256,35 @@ public class Coherence {
     // --- invalidation ------------------------------------------------------------------------------
 
     /**
-     * The group's generation now, for write-throughs of a write about to start; -1 when Redis cannot
-     * tell (the write then deletes instead of writing through). Never fails.
+     * A generation the group had at or before this call, for the write-throughs of a write about to start;
+     * -1 when Redis cannot tell (the write then stores version floors instead of values). Never fails.
+     *
+     * <p>
+     * What a write needs is a <em>lower bound</em> of the generation at its start, not the current value:
+     * generations only move forward, and the write script stores a value only when its stamp equals the
+     * generation it finds, and a version floor (a miss no older write can replace) otherwise. So a
+     * generation this instance saw earlier (from a previous read of the counter or a previous write script,
+     * {@link #knownGenerations}) serves as well as a new {@code GET}, without its round trip. When the group
+     * has moved on since (invalidated here or by another instance), that write stores a floor, a miss, and
+     * its script's answer brings the known generation up to date.
      */
     public Uni<Long> groupGeneration(String group) {
         if (!l2Writable()) {
             return Uni.createFrom().item(-1L);
         }
-        return tier.currentGeneration(CacheKey.groupGenerationKey(group)).onFailure().recoverWithItem(-1L);
+        Long known = knownGenerations.get(group);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return tier.currentGeneration(CacheKey.groupGenerationKey(group)).invoke(g -> knowGeneration(group, g))
+                .onFailure().recoverWithItem(-1L);
+    }
+
+    private void knowGeneration(String group, long generation) {
+        if (knownGenerations.size() >= KNOWN_GENERATIONS) {
+            knownGenerations.clear(); // bounded: the groups written lately are learnt again, one GET each
+        }
+        knownGenerations.put(group, generation);
     }
 
     /** Drops the entries everywhere: Redis, this L1, every other instance's L1. */
@@ -275,16 +305,79 @@ public class Coherence {
             return missed(messages);
         }
         List<List<RedisTier.WriteOp>> groups = byGroup(ops);
+        L1WriteThrough l1Puts = groups.size() == 1 && acks.ownCopyReturns() && ops.stream().anyMatch(op -> op.l1() != null)
+                ? new L1WriteThrough(ops)
+                : null;
         return orOnceMoreAfterAPoll(() -> acks.broadcast(messages, (channel, message) -> {
             Uni<Long> chain = Uni.createFrom().item(0L);
             for (int i = 0; i < groups.size(); i++) {
                 List<RedisTier.WriteOp> group = groups.get(i);
+                String name = group.get(0).key().group();
                 boolean last = i == groups.size() - 1;
-                chain = chain.chain(() -> tier.write(group.get(0).key().group(), group,
-                        last ? channel : null, last ? message : null));
+                chain = chain.chain(() -> tier.write(name, group, last ? channel : null, last ? message : null)
+                        .map(written -> {
+                            knowGeneration(name, written.groupGeneration());
+                            if (l1Puts != null) {
+                                l1Puts.stored = written.stored();
+                            }
+                            return written.receivers();
+                        }));
             }
             return chain;
-        })).onFailure().recoverWithUni(f -> missed(messages));
+        }, l1Puts == null ? null : l1Puts::ownCopyApplied)).invoke(() -> {
+            if (l1Puts != null) {
+                l1Puts.apply();
+            }
+        }).onFailure().recoverWithUni(f -> missed(messages));
+    }
+
+    /**
+     * The writer's own L1 keeps the values its write stored in Redis, so that its next reads of them are L1
+     * hits rather than Redis reads (one Redis only). A value enters only when all of these hold:
+     * <ul>
+     * <li>the write script stored it ({@link RedisTier.Written#stored}): no newer version was in Redis, and its
+     * group generation was current. So no write of a newer version had run its script before this one, and
+     * every later one publishes its invalidation after this write's message;</li>
+     * <li>this instance's own copy of the message came back ({@link Acknowledgements}): the channel delivers
+     * in order, so every invalidation published after it is applied to L1 after {@link #ownCopyApplied}, and
+     * the L1 stamps read there vouch for the keys from then on ({@link L1Tier#putIfUnchanged} refuses the
+     * value if any invalidation of its stripe of keys was applied since);</li>
+     * <li>the cache generation is still the one the value was stamped with (no flush since), and L1 is usable.</li>
+     * </ul>
+     */
+    private final class L1WriteThrough {
+        private final List<RedisTier.WriteOp> ops;
+        private final long[] stamps;
+        private volatile boolean stamped;
+        private volatile boolean[] stored;
+
+        L1WriteThrough(List<RedisTier.WriteOp> ops) {
+            this.ops = ops;
+            this.stamps = new long[ops.size()];
+        }
+
+        /** On the subscription's thread, right after the own copy's pass over L1. */
+        void ownCopyApplied() {
+            for (int i = 0; i < stamps.length; i++) {
+                stamps[i] = l1.stamp(ops.get(i).key());
+            }
+            stamped = true;
+        }
+
+        /** Once the write's acknowledgements are complete. */
+        void apply() {
+            boolean[] landed = stored;
+            if (!stamped || landed == null || !l1Usable()) {
+                return;
+            }
+            for (int i = 0; i < stamps.length && i < landed.length; i++) {
+                RedisTier.WriteOp op = ops.get(i);
+                if (landed[i] && op.l1() != null
+                        && EntryCodec.cacheGeneration(op.entry()) == cacheGeneration(op.key().cache())) {
+                    l1.putIfUnchanged(op.key(), op.l1(), stamps[i]);
+                }
+            }
+        }
     }
 
     /**
@@ -336,6 +429,7 @@ public class Coherence {
     /** Drops every entry of a group (a project, a user) in O(1): its generation counter moves on. */
     public Uni<Void> invalidateGroup(String group) {
         l1.invalidateIf(k -> k.group().equals(group));
+        knownGenerations.remove(group);
         List<String> ops = List.of(InvalidationOps.group(group));
         if (!l2Writable()) {
             return missed(ops);

@@ -97,6 +97,11 @@ public final class EntryCodec {
                 && isHex(bytes, 2, cacheGeneration) && isHex(bytes, 18, groupGeneration);
     }
 
+    /** The cache generation an entry of this format is stamped with. */
+    static long cacheGeneration(byte[] entry) {
+        return readHex(entry, 2);
+    }
+
     /** Until when a current entry ({@link #isCurrent}) is fresh, epoch ms. */
     public static long freshUntil(byte[] current) {
         return readHex(current, 66);

@@ -111,9 +111,13 @@ public class RedisTier {
      * with {@code currentGroupGeneration}, the script first stamps the entry with the group generation
      * it finds (for entries whose writer could not read it: tombstones and version floors).
      */
-    public record WriteOp(CacheKey key, byte[] entry, long ttlMillis, boolean currentGroupGeneration) {
+    public record WriteOp(CacheKey key, byte[] entry, long ttlMillis, boolean currentGroupGeneration, L1Tier.Entry l1) {
+        public WriteOp(CacheKey key, byte[] entry, long ttlMillis, boolean currentGroupGeneration) {
+            this(key, entry, ttlMillis, currentGroupGeneration, null);
+        }
+
         public WriteOp(CacheKey key, byte[] entry, long ttlMillis) {
-            this(key, entry, ttlMillis, false);
+            this(key, entry, ttlMillis, false, null);
         }
 
         public static WriteOp delete(CacheKey key) {
@@ -337,10 +341,19 @@ public class RedisTier {
     }
 
     /**
-     * Applies the operations (all of one group: one hash slot) and, when {@code channel} is not null,
-     * publishes {@code message} in the same step; answers the number of receivers.
+     * What a {@link #WRITE} answers: the publication's receivers (0 without one), the group's generation, and
+     * for each operation whether it stored its value (a put that found no newer version and whose group
+     * generation was current; never a delete, a floor or a tombstone).
      */
-    public Uni<Long> write(String group, List<WriteOp> ops, String channel, String message) {
+    public record Written(long receivers, long groupGeneration, boolean[] stored) {
+    }
+
+    /**
+     * Applies the operations (all of one group: one hash slot) and, when {@code channel} is not null,
+     * publishes {@code message} in the same step; answers the number of receivers and the group generation
+     * the script found.
+     */
+    public Uni<Written> write(String group, List<WriteOp> ops, String channel, String message) {
         java.util.function.Function<Command, Request> build = command -> {
             Request request = Request.cmd(command).arg(command == Command.EVALSHA ? WRITE_SHA : WRITE)
                     .arg(1 + 2 * ops.size()).arg(CacheKey.groupGenerationKey(group));
@@ -357,7 +370,14 @@ public class RedisTier {
             }
             return request;
         };
-        return withScriptFallback(build.apply(Command.EVALSHA), () -> build.apply(Command.EVAL)).map(Response::toLong);
+        return withScriptFallback(build.apply(Command.EVALSHA), () -> build.apply(Command.EVAL))
+                .map(r -> {
+                    boolean[] stored = new boolean[ops.size()];
+                    for (int i = 0; i < stored.length && i + 2 < r.size(); i++) {
+                        stored[i] = r.get(i + 2).toLong() == 1L;
+                    }
+                    return new Written(r.get(0).toLong(), Long.parseLong(r.get(1).toString()), stored);
+                });
     }
 
     /** Deletes entries and their fill leases; the keys must share one hash slot (one group). */
