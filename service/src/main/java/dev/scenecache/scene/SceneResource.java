@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.scenecache.cache.JsonDocument;
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Ids;
+import dev.scenecache.common.RequestValidation;
 import io.smallrye.mutiny.Uni;
 
 @Path("/projects/{projectId}/scenes")
@@ -29,9 +30,11 @@ import io.smallrye.mutiny.Uni;
 public class SceneResource {
 
     private final SceneService scenes;
+    private final RequestValidation validation;
 
-    public SceneResource(SceneService scenes) {
+    public SceneResource(SceneService scenes, RequestValidation validation) {
         this.scenes = scenes;
+        this.validation = validation;
     }
 
     @GET
@@ -61,13 +64,14 @@ public class SceneResource {
 
     @PATCH
     @Path("/{sceneId}")
-    public Uni<RestResponse<SceneView>> patch(@RestPath String projectId, @RestPath String sceneId,
-            @Valid @NotNull SceneRequests.PatchScene body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+    public Uni<RestResponse<byte[]>> patch(@RestPath String projectId, @RestPath String sceneId,
+            SceneRequests.PatchScene body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        validation.valid(body); // not @Valid @NotNull, and first as they were: see RequestValidation
         var project = Ids.uuid("projectId", projectId);
         var scene = Ids.uuid("sceneId", sceneId);
         body.requireNoNulls();
         return scenes.patchScene(project, scene, body, ifMatch)
-                .map(s -> RestResponse.ResponseBuilder.ok(s).tag(ETags.of(s.version())).build());
+                .map(s -> RestResponse.ResponseBuilder.ok(s.json()).tag(ETags.of(s.version())).build());
     }
 
     @DELETE

@@ -118,17 +118,19 @@ public class SceneService {
      * changes the scene ({@link SceneStatements#patch}), otherwise under a row lock, which answers 404, 412 or
      * the unchanged scene.
      */
-    public Uni<SceneView> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
+    public Uni<JsonDocument> patchScene(UUID projectId, UUID sceneId, SceneRequests.PatchScene patch, String ifMatch) {
         return Uni.createFrom().deferred(() -> {
             String props = patch.has("props") ? encodeProps(patch.props()) : null;
             if (patch.has("tsxCode")) {
                 checkCode(patch.tsxCode());
             }
             CacheWrite cache = invalidator.begin(CacheNames.projectGroup(projectId));
+            // Encoded once: the same bytes are written through and answered (as a read would answer them).
             return cache.commit(() -> statements.patch(projectId, sceneId, patch, props, ifMatch))
                     .onItem().ifNull().switchTo(() -> Panache.withTransaction(
                             () -> cache.beforeCommit(update(projectId, sceneId, patch, props, ifMatch))))
-                    .call(s -> cache.put(sceneKey(projectId, sceneId), encode(s, s.version()))
+                    .map(s -> encode(s, s.version()))
+                    .call(json -> cache.put(sceneKey(projectId, sceneId), json)
                             .invalidate(ProjectService.sceneListKey(projectId)).apply());
         });
     }

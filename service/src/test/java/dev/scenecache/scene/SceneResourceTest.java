@@ -194,6 +194,11 @@ class SceneResourceTest {
         given().contentType(ContentType.JSON).body("{\"order\": \"first\"}")
                 .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(400)
                 .body("errors.field", hasItem("order"));
+        given().contentType(ContentType.JSON).patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(400)
+                .body("errors.field", hasItem("body"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"\", \"durationFrames\": 0}")
+                .patch("/projects/{p}/scenes/{s}", project, scene).then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.contains("durationFrames", "name"));
 
         assertThat(Sql.count("select count(*) from scene where project_id = ?", UUID.fromString(project))).isEqualTo(1);
         assertThat(Sql.row("select version from scene where id = ?", UUID.fromString(scene))).containsEntry("version", 1L);
