@@ -559,13 +559,7 @@ class CacheTest {
         assertThat((char) held[1]).isEqualTo('f');
         assertThat(Long.parseLong(new String(held, 34, 16, StandardCharsets.US_ASCII), 16)).isEqualTo(2);
         // A read treats the floor as a miss and takes the fill lease; its fill replaces the floor.
-        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-1")
-                .await().atMost(Duration.ofSeconds(5));
-        assertThat(read.hit()).isFalse();
-        byte[] filled = dev.scenecache.cache.internal.EntryCodec.encode(false, "\"v2\"".getBytes(StandardCharsets.UTF_8),
-                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 2, System.currentTimeMillis(),
-                System.currentTimeMillis() + 60_000, Integer.MAX_VALUE);
-        assertThat(redisTier.fill(key, "lease-1", filled, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
+        missThenFill(key, "lease-1", "\"v2\"", 2);
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
     }
 
@@ -615,13 +609,7 @@ class CacheTest {
         var write = invalidator.begin("p:" + group);
         write.beforeCommit(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
         invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
-        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-v4")
-                .await().atMost(Duration.ofSeconds(5));
-        assertThat(read.hit()).isFalse();
-        byte[] v4 = dev.scenecache.cache.internal.EntryCodec.encode(false, "\"v4\"".getBytes(StandardCharsets.UTF_8),
-                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), 4, System.currentTimeMillis(),
-                System.currentTimeMillis() + 60_000, Integer.MAX_VALUE);
-        assertThat(redisTier.fill(key, "lease-v4", v4, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
+        missThenFill(key, "lease-v4", "\"v4\"", 4);
 
         // Action: version 5's cache step runs, stamped with the generation from before the invalidation.
         write.put(key, new JsonDocument("\"v5\"".getBytes(StandardCharsets.UTF_8), 5)).apply()
@@ -664,6 +652,20 @@ class CacheTest {
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(read.hit()).isTrue();
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v3\"");
+    }
+
+    /**
+     * What a reader does on a miss: the read script misses and takes the fill lease, then the fill stores
+     * {@code json} of {@code version} under the group generation the read found; both checked.
+     */
+    private void missThenFill(CacheKey key, String lease, String json, long version) {
+        var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), lease)
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(read.hit()).isFalse();
+        byte[] filled = dev.scenecache.cache.internal.EntryCodec.encode(false, json.getBytes(StandardCharsets.UTF_8),
+                coherence.cacheGeneration(CacheNames.SCENE), read.groupGeneration(), version, System.currentTimeMillis(),
+                System.currentTimeMillis() + 60_000, Integer.MAX_VALUE);
+        assertThat(redisTier.fill(key, lease, filled, 60_000).await().atMost(Duration.ofSeconds(5))).isTrue();
     }
 
     /** The key holds no value a read could answer, only a version floor of {@code version}. */

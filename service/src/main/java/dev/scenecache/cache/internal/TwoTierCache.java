@@ -564,12 +564,12 @@ public class TwoTierCache {
             return new RedisTier.WriteOp(key, EntryCodec.floor(cacheGeneration, document.version()), ttl, true);
         }
         long now = System.currentTimeMillis();
+        long grace = graceMillis(key.cache());
         // What this instance's L1 keeps if the script stores the value (Coherence#write decides).
-        L1Tier.Entry l1Entry = new L1Tier.Entry(document, false, null, payload.length, now, now + ttl,
-                now + ttl + graceMillis(key.cache()));
+        L1Tier.Entry l1Entry = new L1Tier.Entry(document, false, null, payload.length, now, now + ttl, now + ttl + grace);
         return new RedisTier.WriteOp(key, EntryCodec.encode(false, payload, cacheGeneration,
                 groupGeneration, document.version(), now, now + ttl, config.compressAboveBytes()),
-                ttl + graceMillis(key.cache()), false, l1Entry);
+                ttl + grace, false, l1Entry);
     }
 
     /**
