@@ -18,6 +18,10 @@ import io.vertx.ext.web.Router;
  * This endpoint serves the same exposition with the HELP and TYPE lines of counters named like their
  * samples, which every parser reads the same way. Hand-written (a line rewrite) because no setting of the
  * bundled Prometheus client does it.
+ *
+ * <p>
+ * A scrape evaluates every gauge and renders every series, some milliseconds of CPU: it runs on a worker
+ * thread, not on an event loop, where it held up every request of that loop meanwhile (MetricsTest).
  */
 @ApplicationScoped
 public class PrometheusEndpoint {
@@ -25,9 +29,9 @@ public class PrometheusEndpoint {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     void route(@Observes Router router, Instance<PrometheusMeterRegistry> registry) {
-        router.get("/q/metrics").handler(rc -> rc.response()
+        router.get("/q/metrics").blockingHandler(rc -> rc.response()
                 .putHeader("Content-Type", CONTENT_TYPE)
-                .end(withCounterNamesOfSamples(registry.get().scrape())));
+                .end(withCounterNamesOfSamples(registry.get().scrape())), false);
     }
 
     /** Renames {@code # HELP x} / {@code # TYPE x counter} to {@code x_total}: the name of the samples. */

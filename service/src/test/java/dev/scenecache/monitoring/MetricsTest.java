@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ import dev.scenecache.testing.Api;
 import dev.scenecache.testing.Root;
 import dev.scenecache.testing.TestServers;
 import dev.scenecache.testing.Tools;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -34,6 +37,30 @@ class MetricsTest {
 
     @Inject
     Coherence coherence;
+
+    @Inject
+    MeterRegistry registry;
+
+    /**
+     * A scrape evaluates every gauge and renders hundreds of series: on an event loop it held up every
+     * request of that loop meanwhile (Prometheus scrapes every replica every 15 to 60 s). It runs on a
+     * worker thread.
+     */
+    @Test
+    void shouldScrapeOffTheEventLoop() {
+        List<Boolean> onEventLoop = new CopyOnWriteArrayList<>();
+        Gauge probe = Gauge.builder("test.scrape.probe", onEventLoop, seen -> {
+            seen.add(io.vertx.core.Context.isOnEventLoopThread());
+            return 1;
+        }).register(registry);
+        try {
+            metrics();
+            metrics();
+        } finally {
+            registry.remove(probe);
+        }
+        assertThat(onEventLoop).isNotEmpty().containsOnly(false);
+    }
 
     @Test
     void shouldCountAMissThenAnL1HitOfTheSceneCache() {
