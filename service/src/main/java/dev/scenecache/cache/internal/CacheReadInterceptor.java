@@ -26,16 +26,32 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The interceptor of {@link CacheRead}: builds the key from the annotated parameters and hands the
- * call to {@link TwoTierCache}. What each method needs (its key parameters, its codec) is worked out
- * once, on its first call.
+ * call to {@link TwoTierCache}. What each method needs (its cache, key parameters, codec and TTL: its
+ * {@link Plan}) is worked out once, on its first call; a call then only reads its arguments.
  */
 @CacheRead
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
 public class CacheReadInterceptor {
 
-    /** The key parameters and the codec of one cached method. */
-    private record Plan(int group, String groupKind, int[] ids, TwoTierCache.ValueCodec codec) {
+    /** One cached method: its cache's spec, and where its key's group and ids are among the arguments. */
+    private record Plan(TwoTierCache.Spec spec, int group, String groupPrefix, int[] ids) {
+
+        /** Group {@code <kind>:<group argument>}, id the {@code @CacheId} arguments joined by ':'. */
+        CacheKey key(Object[] args) {
+            String group = groupPrefix + args[this.group];
+            if (ids.length == 1) {
+                return CacheKey.of(spec.cache(), group, String.valueOf(args[ids[0]]));
+            }
+            StringBuilder id = new StringBuilder();
+            for (int i : ids) {
+                if (!id.isEmpty()) {
+                    id.append(':');
+                }
+                id.append(args[i]);
+            }
+            return CacheKey.of(spec.cache(), group, id.toString());
+        }
     }
 
     private final TwoTierCache cache;
@@ -50,21 +66,12 @@ public class CacheReadInterceptor {
     @AroundInvoke
     @SuppressWarnings("unchecked")
     Object intercept(InvocationContext context) {
-        CacheRead binding = ArcInvocationContext.findIterceptorBinding(context, CacheRead.class);
-        Plan plan = plans.computeIfAbsent(context.getMethod(), this::plan);
-        Object[] args = context.getParameters();
-        // Key: group from the @CacheGroup parameter, id from the @CacheId parameters joined by ':'.
-        StringBuilder id = new StringBuilder();
-        for (int i : plan.ids()) {
-            if (!id.isEmpty()) {
-                id.append(':');
-            }
-            id.append(args[i]);
+        Plan plan = plans.get(context.getMethod());
+        if (plan == null) {
+            plan = plans.computeIfAbsent(context.getMethod(),
+                    m -> plan(m, ArcInvocationContext.findIterceptorBinding(context, CacheRead.class)));
         }
-        CacheKey key = CacheKey.of(binding.cache(), plan.groupKind() + ":" + args[plan.group()], id.toString());
-        TwoTierCache.Spec spec = new TwoTierCache.Spec(binding.cache(), plan.codec(), cache.ttlMillis(binding.cache()),
-                binding.negative());
-        return cache.read(key, spec, () -> {
+        return cache.read(plan.key(context.getParameters()), plan.spec(), () -> {
             try {
                 return (Uni<Object>) context.proceed();
             } catch (Exception e) {
@@ -73,7 +80,7 @@ public class CacheReadInterceptor {
         });
     }
 
-    private Plan plan(Method method) {
+    private Plan plan(Method method, CacheRead binding) {
         if (method.getReturnType() != Uni.class) {
             throw new IllegalStateException("@CacheRead needs a method returning Uni<T>: " + method);
         }
@@ -98,7 +105,8 @@ public class CacheReadInterceptor {
         TwoTierCache.ValueCodec codec = valueType == JsonDocument.class
                 ? DocumentCodec.INSTANCE
                 : new JacksonCodec(mapper, mapper.getTypeFactory().constructType(valueType));
-        return new Plan(group, kind, ids.stream().mapToInt(Integer::intValue).toArray(), codec);
+        var spec = new TwoTierCache.Spec(binding.cache(), codec, cache.ttlMillis(binding.cache()), binding.negative());
+        return new Plan(spec, group, kind + ":", ids.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Any other value as compact JSON. */

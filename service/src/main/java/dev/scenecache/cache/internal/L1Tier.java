@@ -1,6 +1,9 @@
 package dev.scenecache.cache.internal;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
 
 /**
  * L1: decoded values in process (Caffeine), bounded by entries and by the bytes of their encoded form.
@@ -21,9 +25,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * invalidation that overtook it can never leave the old value here. The invalidations are counted per
  * stripe of keys (by hash), and group or whole-cache invalidations count in every stripe; a fill is
  * refused only when its own stripe moved, so a busy write stream on other keys does not keep hot
- * keys out of L1 (a single counter for all keys did, at a few hundred writes per second). Whether L1 may be used at all
- * (caching on, the
- * invalidation subscription proven alive) is decided by {@link Coherence}.
+ * keys out of L1 (a single counter for all keys did, at a few hundred writes per second). Whether L1 may
+ * be used at all (caching on, the invalidation subscription proven alive) is decided by {@link Coherence}.
  *
  * <p>
  * It also holds the loads in flight (one per key, shared by concurrent readers). An invalidation
@@ -52,10 +55,9 @@ public class L1Tier {
     }
 
     private final Cache<CacheKey, Entry> cache;
-    private final java.util.concurrent.ConcurrentHashMap<CacheKey, io.smallrye.mutiny.Uni<?>> loads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CacheKey, Uni<?>> loads = new ConcurrentHashMap<>();
     private static final int STRIPES = 4096; // a power of two
-    private final java.util.concurrent.atomic.AtomicLongArray invalidations = new java.util.concurrent.atomic.AtomicLongArray(
-            STRIPES);
+    private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
 
     public L1Tier(CacheConfig config, CacheStats stats) {
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
@@ -103,15 +105,14 @@ public class L1Tier {
      * when it ends (or earlier, when the key is invalidated).
      */
     @SuppressWarnings("unchecked")
-    public <T> io.smallrye.mutiny.Uni<T> sharedLoad(CacheKey key,
-            java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> start) {
-        io.smallrye.mutiny.Uni<T> existing = (io.smallrye.mutiny.Uni<T>) loads.get(key);
+    public <T> Uni<T> sharedLoad(CacheKey key, Supplier<Uni<T>> start) {
+        Uni<T> existing = (Uni<T>) loads.get(key);
         if (existing != null) {
             return existing;
         }
-        io.smallrye.mutiny.Uni<T>[] self = new io.smallrye.mutiny.Uni[1];
+        Uni<T>[] self = new Uni[1];
         self[0] = start.get().onTermination().invoke(() -> loads.remove(key, self[0])).memoize().indefinitely();
-        io.smallrye.mutiny.Uni<T> raced = (io.smallrye.mutiny.Uni<T>) loads.putIfAbsent(key, self[0]);
+        Uni<T> raced = (Uni<T>) loads.putIfAbsent(key, self[0]);
         return raced != null ? raced : self[0];
     }
 
