@@ -30,8 +30,9 @@ import io.vertx.mutiny.redis.client.Request;
 /**
  * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
  * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
- * 5% writes, in seven variants measured one after the other in one run ((b) first):
- * (a) the HTTP floor, a constant scene-sized JSON; (b) L1 + L2; (c) L2 only; (d) caching off;
+ * 5% writes, in eight variants measured one after the other in one run ((b) first):
+ * (a) the HTTP floor, a constant scene-sized JSON; (s) the floor of the scene endpoint's shape (its path
+ * template, ids, ETag and {@code Uni}, the same constant body); (b) L1 + L2; (c) L2 only; (d) caching off;
  * (e) {@code @CacheResult} with quarkus-redis-cache; (f) the ticket's cache-aside sketch; and (w) the floor
  * of a workload with writes: the constant endpoint for the reads, the real {@code PATCH} (no cache) for the
  * writes, which is the best any cache could do with them.
@@ -61,12 +62,21 @@ public final class SceneReadBenchmark {
     private static final boolean TAIL_ROUNDS = Boolean.getBoolean("bench.tail-rounds");
     /** The machine's own stalls during each phase (see {@link Hiccups}): a floor under any latency percentile. */
     private static final Hiccups HICCUPS = new Hiccups();
+    /** The floor of the scene endpoint's shape: {@code FLOOR_PREFIX + "/projects/{p}/scenes/{s}"}. */
+    static final String SHAPED_FLOOR = "(s) HTTP floor, scene endpoint's shape";
+    static final String FLOOR_PREFIX = "/bench/floor";
     /** The benchmark app's jar: the variants that need {@code /bench/**} run on it. */
     private static Path benchJar;
+    /**
+     * {@code bench.baseline}: another build's {@code quarkus-run.jar} (an earlier commit's, say). When set, it
+     * runs as variant (z), configured as (b) and alternated with it in the same run: a before/after in one run.
+     */
+    private static final String BASELINE_JAR = System.getProperty("bench.baseline", "");
+    static final String BASELINE = "(z) L1 + L2 on the baseline build";
 
     /**
      * {@code args[0]}: the service's {@code quarkus-run.jar}, for (b), (c) and (d); {@code args[1]}: the
-     * benchmark app's (the service plus the peers and the floor, {@code bench/}), for (a), (e), (f) and (w).
+     * benchmark app's (the service plus the peers and the floors, {@code bench/}), for (a), (s), (e), (f) and (w).
      */
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -104,18 +114,25 @@ public final class SceneReadBenchmark {
                 // variant's cold start also measures a cold generator (270 µs of its CPU per request, not 30).
                 say("load generator warm-up: " + warmup + " s");
                 try (LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, WRITES, null)) {
-                    load.closedLoop("load generator warm-up", connections, warmup);
+                    LoadGenerator.Result closed = load.closedLoop("load generator warm-up", connections, warmup);
+                    // Its fixed-rate path too, so that the first variant's fixed-rate phase does not also
+                    // measure a cold generator falling behind its own schedule. (It was suspected of round 1's
+                    // tails, which every variant has; they stayed: docs/bench/2026-12-02-frontier-2.md.)
+                    load.openLoop("load generator warm-up", closed.throughput() / 2, warmup / 2);
                 }
             }
             say("scene JSON is " + jsonBytes + " bytes");
             base.put("BENCH_FLOOR_BYTES", Long.toString(jsonBytes));
-            String only = System.getProperty("bench.only", "abcdefw");
+            String only = System.getProperty("bench.only", "abcdefsw");
 
             // (b) first: every variant's open-loop phase then runs at half of (b)'s saturation, the floor's
             // included, so latencies at that rate compare directly.
             List<Variant> variants = List.of(
                     new Variant("(b) L1 + L2", Map.of(), null, WRITES, ""),
+                    new Variant(BASELINE, Map.of(), null, WRITES, ""),
                     new Variant("(a) HTTP floor", Map.of(), "/bench/floor", 0, ""),
+                    // The floor of (b)'s endpoint shape: the same path template, ids, ETag and Uni, a constant body.
+                    new Variant(SHAPED_FLOOR, Map.of(), null, 0, FLOOR_PREFIX),
                     // The floor of a workload with writes: the constant endpoint for reads, the real PATCH (no
                     // cache) for the writes. What any cache could reach at best: its reads cost nothing.
                     new Variant("(w) HTTP floor + real writes", Map.of("CACHE_ENABLED", "false"), "/bench/floor", WRITES, ""),
@@ -135,14 +152,14 @@ public final class SceneReadBenchmark {
             long bytesPerScene = -1;
             long cachedScenes = -1;
             for (Variant variant : variants) {
-                if (only.indexOf(variant.name().charAt(1)) < 0) {
+                if (only.indexOf(variant.name().charAt(1)) < 0 || variant.name().equals(BASELINE) && BASELINE_JAR.isEmpty()) {
                     continue;
                 }
                 try (ServiceProcess service = startFresh(jar, base, variant, redis, probes,
                         dir.resolve(variant.letter() + ".log"))) {
                     try (LoadGenerator load = new LoadGenerator(service.port(), connections, targets, 0.99, variant.writes(),
                             variant.fixedPath()).withPrefix(variant.prefix())) {
-                        boolean peer = !variant.prefix().isEmpty();
+                        boolean peer = variant.peer();
                         boolean caching = variant.caching();
                         if (caching && WORKLOADS.contains("cold")) {
                             // Cold start: a new service on empty caches, measured from its first request.
@@ -201,7 +218,8 @@ public final class SceneReadBenchmark {
             saturation.forEach((name, value) -> rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
             for (int round = 2; round <= ROUNDS; round++) {
                 for (Variant variant : variants) {
-                    if (only.indexOf(variant.name().charAt(1)) < 0) {
+                    if (only.indexOf(variant.name().charAt(1)) < 0
+                            || variant.name().equals(BASELINE) && BASELINE_JAR.isEmpty()) {
                         continue;
                     }
                     try (ServiceProcess service = startFresh(jar, base, variant, redis, probes,
@@ -294,14 +312,24 @@ public final class SceneReadBenchmark {
             return name.substring(1, 2);
         }
 
-        /** Whether the variant needs the benchmark app's endpoints (the floor, a peer). */
+        /** Whether the variant needs the benchmark app's endpoints (the floors, a peer). */
         boolean benchApp() {
             return fixedPath != null || !prefix.isEmpty();
         }
 
+        /** Whether the reads go to a floor: no cache behind them. */
+        boolean floor() {
+            return fixedPath != null || prefix.equals(FLOOR_PREFIX);
+        }
+
+        /** Whether a peer serves the reads (its endpoints under {@code prefix}). */
+        boolean peer() {
+            return !prefix.isEmpty() && !floor();
+        }
+
         /** Whether a cache serves the reads: scenecache's (not switched off) or a peer's. */
         boolean caching() {
-            return fixedPath == null && (!env.containsKey("CACHE_ENABLED") || !prefix.isEmpty());
+            return !floor() && (!env.containsKey("CACHE_ENABLED") || peer());
         }
     }
 
@@ -312,7 +340,8 @@ public final class SceneReadBenchmark {
         probes.vacuum();
         Map<String, String> env = new HashMap<>(base);
         env.putAll(variant.env());
-        return startService(variant.benchApp() ? benchJar : jar, env, log);
+        Path variantJar = variant.name().equals(BASELINE) ? Path.of(BASELINE_JAR) : variant.benchApp() ? benchJar : jar;
+        return startService(variantJar, env, log);
     }
 
     /** Every scene read once through the variant, 16 at a time. */
@@ -563,9 +592,13 @@ public final class SceneReadBenchmark {
         double e = saturation.getOrDefault("(e) @CacheResult + quarkus-redis-cache", 0.0);
         double f = saturation.getOrDefault("(f) cache-aside sketch", 0.0);
         double w = saturation.getOrDefault("(w) HTTP floor + real writes", 0.0);
+        double shaped = saturation.getOrDefault(SHAPED_FLOOR, 0.0);
+        double baseline = saturation.getOrDefault(BASELINE, 0.0);
         // Only the ratios of variants this run measured (see -Dbench.only).
         List<String> ratios = new ArrayList<>();
         ratio(ratios, "(b)/(a)", b, a, " (target >= 0.8)");
+        ratio(ratios, "(b)/(s)", b, shaped, " (the floor of the same endpoint shape)");
+        ratio(ratios, "(b)/(z)", b, baseline, " (this build against the baseline build)");
         ratio(ratios, "(b)/(d)", b, d, " (target >= 2)");
         ratio(ratios, "(c)/(d)", c, d, "");
         ratio(ratios, "(b)/(e)", b, e, " (target >= 1.6)");
