@@ -211,11 +211,9 @@ public final class SceneReadBenchmark {
             // More rounds of the saturation phase, variants alternated, each on a new service: this shared
             // machine drifts by tens of percent within minutes, which one pass per variant cannot tell apart
             // from a difference between variants. Ratios are taken between the medians.
-            Map<String, List<Double>> rounds = new LinkedHashMap<>();
             Map<String, Long> roundStale = new LinkedHashMap<>();
             Map<String, List<RoundFigures>> roundFigures = new LinkedHashMap<>();
             firstRound.forEach((name, figures) -> roundFigures.computeIfAbsent(name, k -> new ArrayList<>()).add(figures));
-            saturation.forEach((name, value) -> rounds.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
             for (int round = 2; round <= ROUNDS; round++) {
                 for (Variant variant : variants) {
                     if (only.indexOf(variant.name().charAt(1)) < 0
@@ -234,7 +232,6 @@ public final class SceneReadBenchmark {
                         LoadGenerator.Result r = load.closedLoop(variant.name(), connections, seconds);
                         Map<String, Double> micros = CpuSample.take(service.process().pid()).microsPerRequest(cpu,
                                 Math.max(1, r.requests()));
-                        rounds.get(variant.name()).add(r.throughput());
                         roundStale.merge(variant.name(), r.stale(), Long::sum);
                         RoundFigures figures = new RoundFigures(r.throughput(), micros);
                         if (TAIL_ROUNDS) {
@@ -250,6 +247,9 @@ public final class SceneReadBenchmark {
                     }
                 }
             }
+            // Each variant's saturation throughput by round (round 1's is in saturation), and their medians.
+            Map<String, List<Double>> rounds = new LinkedHashMap<>();
+            roundFigures.forEach((name, figures) -> rounds.put(name, figures.stream().map(RoundFigures::throughput).toList()));
             Map<String, Double> medians = new LinkedHashMap<>();
             rounds.forEach((name, values) -> medians.put(name, median(values)));
             // Stale-if-error and refresh-ahead, off and on (FreshnessWorkloads).

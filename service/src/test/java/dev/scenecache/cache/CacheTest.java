@@ -356,8 +356,7 @@ class CacheTest {
 
         // Action: the entity is deleted, then a late write of version 3 arrives. Expected: still deleted.
         invalidator.begin("p:" + group).deleted(key, "gone").apply().await().atMost(Duration.ofSeconds(5));
-        invalidator.begin("p:" + group).put(key, new JsonDocument("3".getBytes(StandardCharsets.UTF_8), 3))
-                .apply().await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "3", 3);
         assertThat(redis.call("GET", key.redisKey()).toBytes()[1]).isEqualTo((byte) 'n');
     }
 
@@ -367,14 +366,12 @@ class CacheTest {
         CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
         // Arrange: version 7 is written through; then the scene cache is flushed (a user's flush, or on
         // Redis Cluster the flush that trusting a promoted replica makes).
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v7\"".getBytes(StandardCharsets.UTF_8), 7))
-                .apply().await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v7\"", 7);
         invalidator.flush(CacheNames.SCENE).await().atMost(Duration.ofSeconds(5));
 
         // Action: the write of version 6, which committed earlier but whose cache step comes now (a retry,
         // a slow instance), is stamped with the new generation.
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v6\"".getBytes(StandardCharsets.UTF_8), 6))
-                .apply().await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v6\"", 6);
 
         // Expected: it does not become the current entry: version 7 stays (of the old generation: a miss).
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v7\"");
@@ -582,15 +579,13 @@ class CacheTest {
     void shouldKeepInTheWritersL1OnlyWhatTheWriteScriptStored() {
         UUID group = UUID.randomUUID();
         CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v2\"", 2);
         if (coherence.trustedMasters() == null) { // one Redis: the writer's L1 keeps what its script stored
             assertThat(((JsonDocument) l1.get(key).value()).version()).isEqualTo(2);
         }
 
         // Action: the slower write of version 1 arrives; the script keeps version 2 in Redis.
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v1\"", 1);
 
         // Expected: L1 does not take version 1 either (it dropped version 2: the next read goes to Redis).
         assertThat(l1.get(key)).isNull();
@@ -601,8 +596,7 @@ class CacheTest {
     void shouldKeepAnOlderValueOutWhenItsGroupMovedOnWhileAWriteWasInFlight() {
         UUID group = UUID.randomUUID();
         CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v4\"".getBytes(StandardCharsets.UTF_8), 4)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v4\"", 4);
         // Arrange: the write of version 5 starts (its group generation known), then the group is invalidated
         // (the project lives on), then a read that loaded version 4 before the commit fills it, stamped with the
         // group's new generation, as it may: its lease was taken after the invalidation.
@@ -618,8 +612,7 @@ class CacheTest {
         // Expected: version 4 is no longer current (it was left in place before, and served after version 5
         // was acknowledged): a floor of version 5 holds the key, which keeps any later write of version 4 out.
         assertNoValueButAFloorOf(key, 5);
-        invalidator.begin("p:" + group).put(key, new JsonDocument("\"v4\"".getBytes(StandardCharsets.UTF_8), 4)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v4\"", 4);
         assertNoValueButAFloorOf(key, 5);
     }
 
@@ -628,8 +621,7 @@ class CacheTest {
         UUID group = UUID.randomUUID();
         String name = "p:" + group;
         CacheKey key = CacheKey.of(CacheNames.SCENE, name, UUID.randomUUID().toString());
-        invalidator.begin(name).put(key, new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v1\"", 1);
         long remembered = coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5));
 
         // Arrange: another instance moves the group on, and this one does not hear of it (a lost message).
@@ -639,19 +631,23 @@ class CacheTest {
         assertThat(coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5))).isEqualTo(remembered);
 
         // Action: version 2 is written with the remembered (older) generation.
-        invalidator.begin(name).put(key, new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v2\"", 2);
         // Expected: a floor, not a value under the old generation; and the script taught the new generation.
         assertNoValueButAFloorOf(key, 2);
         assertThat(coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5))).isEqualTo(moved);
 
         // Action: the next write. Expected: written through again, a hit for the next read.
-        invalidator.begin(name).put(key, new JsonDocument("\"v3\"".getBytes(StandardCharsets.UTF_8), 3)).apply()
-                .await().atMost(Duration.ofSeconds(5));
+        writeThrough(key, "\"v3\"", 3);
         var read = redisTier.read(key, coherence.cacheGeneration(CacheNames.SCENE), "lease-v3")
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(read.hit()).isTrue();
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v3\"");
+    }
+
+    /** A write of {@code json} at {@code version} through the key's group, alone in its cache write. */
+    private void writeThrough(CacheKey key, String json, long version) {
+        invalidator.begin(key.group()).put(key, new JsonDocument(json.getBytes(StandardCharsets.UTF_8), version)).apply()
+                .await().atMost(Duration.ofSeconds(5));
     }
 
     /**
@@ -853,8 +849,7 @@ class CacheTest {
             loading.get(10, java.util.concurrent.TimeUnit.SECONDS);
             // Action: meanwhile the source changes and the write of version 2 completes.
             probe.put(id, "\"new\"");
-            invalidator.begin("p:" + group).put(key, new JsonDocument("\"new\"".getBytes(StandardCharsets.UTF_8), 2))
-                    .apply().await().atMost(Duration.ofSeconds(5));
+            writeThrough(key, "\"new\"", 2);
         } finally {
             // Action: the held reload goes on and tries to fill with "old".
             probe.release();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -70,7 +71,7 @@ public class Coherence {
      * Group to a generation it had when this instance last read its counter or ran a write script in it
      * (see {@link #groupGeneration}): a lower bound of its generation now, since generations only grow.
      */
-    private final Map<String, Long> knownGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> knownGenerations = new ConcurrentHashMap<>();
 
     private volatile boolean enabled;
     private volatile boolean polling;
@@ -95,7 +96,7 @@ public class Coherence {
                 config.coherence().fenceAfter().multipliedBy(2), !topology.enabled());
         this.pending = new PendingInvalidations(tier, l1, generations, acks);
         // One options object per node, made once (bounded by the nodes of the deployment).
-        java.util.Map<URI, RedisOptions> byNode = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<URI, RedisOptions> byNode = new ConcurrentHashMap<>();
         java.util.function.Function<URI, RedisOptions> options = node -> byNode.computeIfAbsent(node, uri -> {
             // Quarkus' convention for the name: redis_* meters, client_name="coherence".
             return connections.options(uri.toString()).setMaxPoolSize(1).setMetricsName("redis|coherence");
