@@ -12,7 +12,7 @@
 #      runtime bases: a JRE 17 with curl (JVM), and glibc + zlib + curl (native);
 #   4. builds the images with the standard Quarkus command, from those bases.
 # Elsewhere, the standard command alone builds the same images from UBI bases:
-#   ./mvnw -pl service package -Dquarkus.container-image.build=true [-Dnative]
+#   ./mvnw package -Dquarkus.container-image.build=true [-Dnative]
 #
 # Usage: deploy/local-images.sh [--skip-build]    (--skip-build: only steps 1-3)
 set -euo pipefail
@@ -91,11 +91,11 @@ fi
 
 # 4. The images.
 say "building localhost/scenecache-jvm"
-./mvnw -B -q -pl service -am package -DskipTests -Dquarkus.container-image.build=true \
+./mvnw -B -q package -DskipTests -Dquarkus.container-image.build=true \
   -Dquarkus.podman.build-args.BASE_IMAGE=localhost/scenecache-base-jvm:17
 if [ -n "${GRAALVM_HOME:-}" ]; then
   say "building localhost/scenecache-native with GRAALVM_HOME=$GRAALVM_HOME"
-  ./mvnw -B -q -pl service -am package -DskipTests -Dnative -Dquarkus.container-image.build=true \
+  ./mvnw -B -q package -DskipTests -Dnative -Dquarkus.container-image.build=true \
     -Dquarkus.podman.build-args.BASE_IMAGE=localhost/scenecache-base-native:bookworm
 else
   say "GRAALVM_HOME is not set: no native image"

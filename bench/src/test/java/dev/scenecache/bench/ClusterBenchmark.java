@@ -20,7 +20,7 @@ import dev.scenecache.testing.Resp;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
- * Redis Cluster against one Redis, side by side in one run ({@code ./mvnw -Pbench-cluster}): the service
+ * Redis Cluster against one Redis, side by side in one run ({@code ./mvnw -f bench/pom.xml -Pbench-cluster}): the service
  * with L1 + L2 (b) and with L2 only (c), on a 3-master / 3-replica cluster and on one Redis, same data
  * in the same PostgreSQL, each phase on a new service process, variants alternated over
  * {@code bench.rounds} rounds (ratios between medians: this machine drifts). Per phase: throughput,

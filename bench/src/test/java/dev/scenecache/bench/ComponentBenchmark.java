@@ -31,7 +31,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 
 /**
- * The component-build benchmark (issue 5): {@code ./mvnw -Pbench-components}.
+ * The component-build benchmark (issue 5): {@code ./mvnw -f bench/pom.xml -Pbench-components}.
  *
  * <ol>
  * <li>Compile time per component size (1 KiB, 8 KiB, 100 KiB), in this process with the service's

@@ -44,7 +44,7 @@ import dev.scenecache.testing.RedisTestServer;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
- * The decision benchmark (issues 4 and 20): {@code ./mvnw -Pbench-decisions}.
+ * The decision benchmark (issues 4 and 20): {@code ./mvnw -f bench/pom.xml -Pbench-decisions}.
  *
  * <p>
  * A prompt trace (2,000+ decision requests over 50 projects, seeded, so every replay sees the same

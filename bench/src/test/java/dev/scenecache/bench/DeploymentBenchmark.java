@@ -15,9 +15,9 @@ import dev.scenecache.testing.LoadGenerator;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
- * {@code ./mvnw -Pbench-deploy}: the deployed forms of the service side by side, on the same real
+ * {@code ./mvnw -f bench/pom.xml -Pbench-deploy}: the deployed forms of the service side by side, on the same real
  * PostgreSQL and Redis and the same data: the JVM jar, the native executable, and their container images
- * (each form only when it was built: {@code service/target/*-runner}, podman images
+ * (each form only when it was built: {@code target/*-runner}, podman images
  * {@code localhost/scenecache-jvm|native:<version>}). Per form: time from the process' start to the first
  * ready answer (and Quarkus' own "started in"), resident memory idle and after a Zipf read load,
  * saturation throughput of cached scene reads in alternated rounds (ratios to the JVM jar between

@@ -14,7 +14,7 @@ import dev.scenecache.testing.ServiceProcess;
 
 /**
  * The two workloads of stale-if-error and refresh-ahead ({@code bench.workloads} {@code stale} and
- * {@code refresh} of {@code ./mvnw -Pbench}), each with both off (the behaviour before them) and on (the
+ * {@code refresh} of {@code ./mvnw -f bench/pom.xml -Pbench}), each with both off (the behaviour before them) and on (the
  * defaults), one after the other in one run, on the same data and the same Zipf load:
  * <ol>
  * <li><b>stale</b>: a 10 s TTL; 20 s of reads cache what the load reads, then PostgreSQL is stopped for

@@ -28,7 +28,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 
 /**
- * {@code ./mvnw -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
+ * {@code ./mvnw -f bench/pom.xml -Pbench}: the packaged service against real PostgreSQL and Redis, driven on
  * {@code GET /projects/{p}/scenes/{s}} over 10,000 scenes (100 projects) with Zipf (s = 0.99) picks and
  * 5% writes, in eight variants measured one after the other in one run ((b) first):
  * (a) the HTTP floor, a constant scene-sized JSON; (s) the floor of the scene endpoint's shape (its path

@@ -1,0 +1,165 @@
+package dev.scenecache.ai.semantic;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.scenecache.ai.AiConfig;
+import dev.scenecache.common.CallerContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Sentence embeddings in process: all-MiniLM-L6-v2 (quantized, 384 dimensions), shipped inside its Maven
+ * artifact and run by ONNX Runtime; no network, no download. The model is loaded on first use only (a
+ * service with the semantic cache off never loads it: no memory, no native library), on one of
+ * {@code AI_SEMANTIC_WORKERS} threads that never are the event loop; at most
+ * {@code AI_SEMANTIC_QUEUE} prompts wait. A full queue, or a wait past {@code AI_SEMANTIC_TIMEOUT}, fails
+ * the embedding: the caller then asks the brain as without the semantic cache.
+ */
+@ApplicationScoped
+public class Embedder {
+
+    private static final Logger LOG = Logger.getLogger(Embedder.class);
+    /** The model's dimensions. */
+    public static final int DIMENSIONS = 384;
+
+    private final ThreadPoolExecutor pool;
+    private final Duration timeout;
+    private final Timer timer;
+    private volatile EmbeddingModel model;
+
+    @jakarta.inject.Inject
+    public Embedder(AiConfig config, MeterRegistry registry) {
+        this(config.semanticWorkers(), config.semanticQueue(), config.semanticTimeout(), registry);
+    }
+
+    public Embedder(int workers, int queue, Duration timeout, MeterRegistry registry) {
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, "semantic-embedder-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        this.pool.allowCoreThreadTimeOut(true);
+        this.timeout = timeout;
+        this.timer = Timer.builder("ai.semantic.embedding").description("Time to embed one prompt (model load excluded)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** Whether the model has been loaded (it is on first use only). */
+    public boolean loaded() {
+        return model != null;
+    }
+
+    /** The unit-length embedding of {@code text}; a failure when the pool is full or it takes too long. */
+    public Uni<float[]> embed(String text) {
+        return Uni.createFrom().deferred(() -> {
+            // The answer comes back on the request's Vert.x context, not on a worker or timer thread.
+            java.util.concurrent.Executor caller = CallerContext.current();
+            return Uni.createFrom().<float[]> emitter(emitter -> {
+                try {
+                    pool.execute(() -> {
+                        try {
+                            emitter.complete(embedNow(text));
+                        } catch (RuntimeException | Error e) {
+                            emitter.fail(e);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    emitter.fail(new IllegalStateException("the embedding queue is full", e));
+                }
+            }).ifNoItem().after(timeout).fail().emitOn(caller);
+        });
+    }
+
+    /** The embedding, computed on the calling thread (for the evaluation and the benchmark). */
+    public float[] embedNow(String text) {
+        EmbeddingModel m = model();
+        long start = System.nanoTime();
+        float[] vector = m.embed(text).content().vector();
+        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return normalised(vector);
+    }
+
+    private EmbeddingModel model() {
+        EmbeddingModel m = model;
+        if (m == null) {
+            synchronized (this) {
+                m = model;
+                if (m == null) {
+                    requireJvm();
+                    long start = System.nanoTime();
+                    m = load();
+                    model = m;
+                    LOG.infof("Semantic cache: embedding model all-MiniLM-L6-v2 (quantized) loaded in %d ms",
+                            (System.nanoTime() - start) / 1_000_000);
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Whether embeddings can be computed here: in the JVM, not in the native executable, which is built
+     * without ONNX Runtime (its JNI library and the model are left out of the image: see {@link #load()}).
+     */
+    public static boolean available() {
+        return !io.quarkus.runtime.ImageMode.current().isNativeImage();
+    }
+
+    static void requireJvm() {
+        if (!available()) {
+            throw new IllegalStateException(UNAVAILABLE);
+        }
+    }
+
+    /** Why the semantic cache cannot run here. */
+    public static final String UNAVAILABLE = "the semantic decision cache needs the JVM build of scenecache (its"
+            + " embedding model runs on ONNX Runtime, which the native executable is built without)";
+
+    /**
+     * The model, by name: so that the native image's analysis never reaches ONNX Runtime and its JNI
+     * library (the semantic cache is for the JVM build only).
+     */
+    private static EmbeddingModel load() {
+        try {
+            return (EmbeddingModel) Class.forName(MODEL_CLASS).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the embedding model could not be loaded: " + e, e);
+        }
+    }
+
+    private static final String MODEL_CLASS = "dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel";
+
+    static float[] normalised(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        if (norm == 0) {
+            return v;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / norm);
+        }
+        return out;
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.scenecache.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.scenecache.cache.coherence.Coherence;
+import dev.scenecache.cache.redis.WriteOp;
+import dev.scenecache.cache.write.WriteThroughs;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The write side of the cache, for services. Every method completes once every tier of every instance
+ * has dropped (or been given) the written entries, or, when Redis cannot be reached, once the
+ * invalidation is kept for replay and this instance has stopped trusting Redis; none ever fails.
+ *
+ * <p>
+ * A write that knows the new state of an entity writes it through, so the next read is a hit:
+ *
+ * <pre>
+ * CacheWrite w = invalidator.begin(group);        // reads the group's generation, in parallel with...
+ * Panache.withTransaction(() -> w.beforeCommit(work))   // ...the transaction, which waits for it to commit
+ *     .call(view -> w.put(key, json).invalidate(listKey).apply())
+ * </pre>
+ *
+ * (A single autocommitted statement goes through {@link CacheWrite#commit} instead.)
+ * The generation, known before the commit, keeps a write-through that races with the deletion of its
+ * whole group (a project) out of the cache: the deletion moves the generation on only after its own
+ * commit, which comes after ours, and the write script stores a version floor (a miss) instead of a value
+ * stamped with an older generation. Any generation the group had before the write started will do, so
+ * {@link Coherence#groupGeneration} answers the one this instance remembers when it has one, without
+ * asking Redis.
+ */
+@ApplicationScoped
+public class CacheInvalidator {
+
+    private final Coherence coherence;
+    private final WriteThroughs cache;
+
+    public CacheInvalidator(Coherence coherence, WriteThroughs cache) {
+        this.coherence = coherence;
+        this.cache = cache;
+    }
+
+    /**
+     * Starts a write of entries of {@code group}: call before the database transaction, and wrap the
+     * transaction's work in {@link CacheWrite#beforeCommit}.
+     */
+    public CacheWrite begin(String group) {
+        return new CacheWrite(coherence.groupGeneration(group));
+    }
+
+    public Uni<Void> invalidate(CacheKey... keys) {
+        return coherence.invalidateKeys(List.of(keys));
+    }
+
+    /** Every entry of the group (all of a project's keys), in O(1). */
+    public Uni<Void> invalidateGroup(String group) {
+        return coherence.invalidateGroup(group);
+    }
+
+    /** Every entry of one cache, on every instance, in O(1). */
+    public Uni<Void> flush(String cache) {
+        return coherence.flush(cache);
+    }
+
+    /** The cache operations of one committed write, applied together by {@link #apply()}. */
+    public final class CacheWrite {
+        /** The group's generation, being read since {@link #begin}; -1 when Redis could not tell. */
+        private final Uni<Long> groupGeneration;
+        private final List<java.util.function.LongFunction<WriteOp>> ops = new ArrayList<>();
+
+        private CacheWrite(Uni<Long> generation) {
+            this.groupGeneration = generation.memoize().indefinitely();
+            this.groupGeneration.subscribe().with(g -> {
+            }, f -> {
+            }); // now, not when the transaction ends
+        }
+
+        /** The transaction's work, then the wait for the group generation: both before the commit. */
+        public <T> Uni<T> beforeCommit(Uni<T> work) {
+            return work.call(() -> groupGeneration);
+        }
+
+        /** A statement that commits by itself (autocommit), sent once the group generation is known. */
+        public <T> Uni<T> commit(java.util.function.Supplier<Uni<T>> statement) {
+            return groupGeneration.chain(generation -> statement.get());
+        }
+
+        /** The entry now shows {@code document} (unless a newer version is already cached). */
+        public CacheWrite put(CacheKey key, JsonDocument document) {
+            ops.add(generation -> cache.writeThrough(key, document, generation));
+            return this;
+        }
+
+        /** The entity is gone: reads answer 404 from the cache, and no older write can bring it back. */
+        public CacheWrite deleted(CacheKey key, String detail) {
+            ops.add(generation -> cache.tombstone(key, detail, generation));
+            return this;
+        }
+
+        public CacheWrite invalidate(CacheKey... keys) {
+            for (CacheKey key : keys) {
+                ops.add(generation -> WriteOp.delete(key));
+            }
+            return this;
+        }
+
+        public Uni<Void> apply() {
+            return groupGeneration.chain(generation -> coherence.write(ops.stream().map(op -> op.apply(generation)).toList()));
+        }
+    }
+}
