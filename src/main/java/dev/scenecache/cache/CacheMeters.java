@@ -3,6 +3,7 @@ package dev.scenecache.cache;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.scenecache.cache.coherence.Coherence;
+import dev.scenecache.cache.coherence.Fences;
 import dev.scenecache.cache.local.L1Tier;
 import dev.scenecache.cache.redis.RedisCommands;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -43,6 +44,12 @@ class CacheMeters {
                 .description("Invalidations Redis could not take at once (kept and replayed)").register(registry);
         Gauge.builder("cache.invalidations.pending", coherence, Coherence::pendingInvalidations)
                 .description("Invalidations waiting to be replayed in Redis").register(registry);
+        for (Fences.Cause cause : Fences.Cause.values()) {
+            FunctionCounter.builder("cache.redis.fences", coherence.fences(), f -> f.count(cause)).tag("cause", cause.tag())
+                    .description("Times every cache generation moved on because Redis' data could not be trusted"
+                            + " (another server, a promoted replica, restored data, a cluster master change)")
+                    .register(registry);
+        }
         FunctionCounter.builder("cache.redis.commands", tier, RedisCommands::sent)
                 .description("Commands sent to Redis").register(registry);
         FunctionCounter.builder("cache.redis.failures", tier, RedisCommands::failed)

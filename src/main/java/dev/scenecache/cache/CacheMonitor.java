@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.scenecache.cache.coherence.Coherence;
+import dev.scenecache.cache.coherence.Fences;
 import dev.scenecache.cache.redis.CircuitBreaker;
 import dev.scenecache.cache.redis.RedisCommands;
 import dev.scenecache.cache.redis.RedisSettings;
@@ -69,6 +71,8 @@ public class CacheMonitor {
     /** A stale answer keeps the health degraded until the database answers again, for this long at most. */
     static final long STALE_REPORTED_FOR_MILLIS = 60_000;
     private static final double MEMORY_NEARLY_FULL = 0.95;
+    /** The health tells about a fence ({@link #recentFence}) for this long. */
+    static final long FENCE_REPORTED_FOR_MILLIS = 60_000;
 
     private final CacheStats stats;
     private final Coherence coherence;
@@ -167,6 +171,18 @@ public class CacheMonitor {
                     w.hitRate(), human(w.span()), w.lookups(), config.health().minHitRate()));
         }
         return new Health(reasons.isEmpty() ? "ok" : "degraded", List.copyOf(reasons));
+    }
+
+    /**
+     * The last fence, when it was within the last minute: why Redis' data was not trusted and every cache
+     * generation moved on (a recovery, not a degradation: the cache refills from PostgreSQL at once).
+     */
+    public Optional<String> recentFence() {
+        Fences.Last fence = coherence.fences().last();
+        long ago = fence == null ? Long.MAX_VALUE : System.currentTimeMillis() - fence.atMillis();
+        return ago >= FENCE_REPORTED_FOR_MILLIS ? Optional.empty()
+                : Optional.of(String.format(Locale.ROOT, "Redis data fenced %.1fs ago (%s: %s): every cache generation"
+                        + " moved on, the cache refills from PostgreSQL", ago / 1000.0, fence.cause().tag(), fence.detail()));
     }
 
     /** Asks Redis ({@code INFO memory}, bounded by the cache's timeout), then answers the health. */

@@ -13,7 +13,8 @@ import io.smallrye.mutiny.Uni;
  * The cache's part of readiness: always UP, because the service answers from PostgreSQL without its
  * cache. Taking pods out of service during a Redis outage (what the Redis client's own check would do,
  * hence {@code quarkus.redis.health.enabled=false}) would turn a slower service into no service.
- * The data says {@code "cache": "ok" | "degraded" | "disabled"} and why, for people and alerts.
+ * The data says {@code "cache": "ok" | "degraded" | "disabled"} and why, for people and alerts, and for a
+ * minute after Redis' data was fenced, {@code "fenced"} and why.
  * Redis is asked ({@code INFO memory}) within the cache's own timeout and circuit breaker.
  */
 @Readiness
@@ -33,6 +34,7 @@ public class CacheReadiness implements AsyncHealthCheck {
             if (!health.reasons().isEmpty()) {
                 builder.withData("reasons", String.join("; ", health.reasons()));
             }
+            monitor.recentFence().ifPresent(fence -> builder.withData("fenced", fence));
             CacheMonitor.Window window = monitor.window();
             builder.withData("hitRate", String.format(java.util.Locale.ROOT, "%.1f", window.hitRate()))
                     .withData("lookups", window.lookups());

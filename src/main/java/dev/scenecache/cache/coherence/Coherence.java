@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +19,7 @@ import dev.scenecache.cache.local.L1Tier;
 import dev.scenecache.cache.redis.CircuitBreaker;
 import dev.scenecache.cache.redis.RedisCommands;
 import dev.scenecache.cache.redis.RedisConnections;
+import dev.scenecache.cache.redis.RedisMode;
 import dev.scenecache.cache.redis.RedisTier;
 import dev.scenecache.cache.redis.WriteOp;
 import dev.scenecache.cache.redis.cluster.ClusterRouter;
@@ -72,6 +73,7 @@ public class Coherence {
     private final ClusterTopology topology;
 
     private final KnownGenerations knownGenerations = new KnownGenerations();
+    private final Fences fences = new Fences();
     private final TopologyReconciler reconciler;
 
     private volatile boolean enabled;
@@ -79,6 +81,8 @@ public class Coherence {
     public Coherence(Vertx vertx, RedisTier tier, RedisCommands redis, L1Tier l1, CacheConfig config, ClusterTopology topology,
             ClusterRouter router,
             @ConfigProperty(name = "quarkus.redis.hosts") List<URI> hosts,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType,
+            @ConfigProperty(name = "quarkus.redis.master-name", defaultValue = "mymaster") String masterName,
             RedisConnections connections) {
         this.tier = tier;
         this.redis = redis;
@@ -86,22 +90,18 @@ public class Coherence {
         this.config = config;
         this.topology = topology;
         this.enabled = config.enabled();
-        this.reconciler = new TopologyReconciler(topology, router, tier, generations, config, vertx, () -> this.enabled);
+        this.reconciler = new TopologyReconciler(topology, router, tier, generations, config, vertx, () -> this.enabled,
+                fences);
         // An instance is waited for while heard within twice the fence: longer than it trusts its own L1.
         this.acks = new Acknowledgements(instanceId, redis, config.coherence().ackTimeout(),
                 config.coherence().fenceAfter().multipliedBy(2), !topology.enabled());
         this.pending = new PendingInvalidations(tier, l1, generations, acks);
-        // One options object per node, made once (bounded by the nodes of the deployment).
-        java.util.Map<URI, RedisOptions> byNode = new ConcurrentHashMap<>();
-        java.util.function.Function<URI, RedisOptions> options = node -> byNode.computeIfAbsent(node, uri -> {
-            // Quarkus' convention for the name: redis_* meters, client_name="coherence".
-            return connections.options(uri.toString()).setMaxPoolSize(1).setMetricsName("redis|coherence");
-        });
-        java.util.function.Supplier<List<RedisOptions>> candidates = topology.enabled()
-                ? () -> topology.nodes().stream().map(options).toList()
-                : () -> List.of(options.apply(hosts.get(0)));
+        Supplier<List<RedisOptions>> candidates = SubscriptionTargets.of(topology, RedisMode.of(clientType), hosts,
+                masterName, connections);
+        DataOwner owner = topology.enabled() ? null
+                : new DataOwner(redis, tier, generations, fences, knownGenerations::clear);
         this.subscription = new InvalidationSubscription(instanceId, vertx, candidates, tier, redis, l1, config, acks, pending,
-                generations, () -> this.enabled);
+                generations, () -> this.enabled, owner);
         acks.publishWith(subscription::publish);
         acks.applyLocallyWith(ops -> InvalidationOps.applyToL1(ops, l1, generations));
         // Hearing the channel (own heartbeats back, twice since subscribing): by then the others' are heard too.
@@ -149,6 +149,11 @@ public class Coherence {
 
     public long cacheGeneration(String cache) {
         return generations.get(cache);
+    }
+
+    /** The fences this instance saw (Redis' data could not be trusted: every cache generation moved on). */
+    public Fences fences() {
+        return fences;
     }
 
     public boolean subscribed() {

@@ -1,7 +1,9 @@
 package dev.scenecache.cache.coherence;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -12,6 +14,7 @@ import dev.scenecache.cache.local.L1Tier;
 import dev.scenecache.cache.redis.CircuitBreaker;
 import dev.scenecache.cache.redis.RedisCommands;
 import dev.scenecache.cache.redis.RedisTier;
+import dev.scenecache.cache.redis.ServerIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -44,6 +47,8 @@ import io.vertx.redis.client.RedisOptions;
 final class InvalidationSubscription {
 
     private static final Logger LOG = Logger.getLogger(InvalidationSubscription.class);
+    /** Every this many heartbeats (200 ms each), the command pool is asked whether its server is still the trusted one. */
+    private static final int IDENTITY_EVERY_TICKS = 5;
 
     private final String instanceId;
     private final Vertx vertx;
@@ -55,6 +60,9 @@ final class InvalidationSubscription {
     private final PendingInvalidations pending;
     private final GenerationView generations;
     private final BooleanSupplier enabled;
+    /** One Redis or Sentinel: who serves the data (null on Redis Cluster, where the topology fences). */
+    private final DataOwner owner;
+    private int ticks;
     /** Where to connect: one Redis, or the nodes of a cluster in turn. */
     private final java.util.function.Supplier<List<RedisOptions>> candidates;
     private final long fenceNanos;
@@ -78,7 +86,7 @@ final class InvalidationSubscription {
     InvalidationSubscription(String instanceId, Vertx vertx, java.util.function.Supplier<List<RedisOptions>> candidates,
             RedisTier tier, RedisCommands redis, L1Tier l1,
             CacheConfig config, Acknowledgements acks, PendingInvalidations pending, GenerationView generations,
-            BooleanSupplier enabled) {
+            BooleanSupplier enabled, DataOwner owner) {
         this.instanceId = instanceId;
         this.vertx = vertx;
         this.tier = tier;
@@ -89,6 +97,7 @@ final class InvalidationSubscription {
         this.pending = pending;
         this.generations = generations;
         this.enabled = enabled;
+        this.owner = owner;
         this.candidates = candidates;
         this.fenceNanos = config.coherence().fenceAfter().toNanos();
     }
@@ -129,11 +138,16 @@ final class InvalidationSubscription {
                     conn.handler(this::onMessage);
                     conn.exceptionHandler(this::onConnectionLost);
                     conn.endHandler(() -> onConnectionLost(null));
-                    return conn.send(Request.cmd(Command.SUBSCRIBE).arg(Acknowledgements.CHANNEL)
+                    // Who the server is, asked on this connection before it subscribes (a subscribed one
+                    // takes no other command): the fence below trusts that one.
+                    return whoIs(conn).chain(seen -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(Acknowledgements.CHANNEL)
                             .arg(Acknowledgements.HEARTBEATS).arg(acks.ackChannel()))
+                            .replaceWith(seen))
                             .ifNoItem().after(config.redis().timeout().multipliedBy(10)).fail();
                 })
-                .chain(() -> tier.counters(CacheNames.ALL.stream().map(CacheKey::cacheGenerationKey).toList()))
+                .chain(seen -> owner == null
+                        ? tier.counters(CacheNames.ALL.stream().map(CacheKey::cacheGenerationKey).toList())
+                        : owner.trust(seen))
                 .chain(gens -> {
                     for (int i = 0; i < gens.size(); i++) {
                         generations.advance(CacheNames.ALL.get(i), gens.get(i));
@@ -228,8 +242,24 @@ final class InvalidationSubscription {
         scheduleReconnect();
     }
 
+    /** The server at the other end of {@code conn} (null on Redis Cluster: the topology fences there). */
+    private Uni<ServerIdentity> whoIs(RedisConnection conn) {
+        if (owner == null) {
+            return Uni.createFrom().nullItem();
+        }
+        List<Request> questions = DataOwner.questions();
+        return conn.send(questions.get(0))
+                .chain(server -> conn.send(questions.get(1))
+                        .map(replication -> ServerIdentity.parse(server + "\n" + replication)));
+    }
+
     private synchronized void drop() {
         subscribed = false;
+        if (owner != null) {
+            // The connection broke: the server may be another one when it is back (a restart, a promoted
+            // replica). L2 is not read until the reconnect has asked and fenced (DataOwner).
+            generationsKnown = false;
+        }
         l1.clear();
         RedisConnection conn = connection;
         connection = null;
@@ -270,6 +300,15 @@ final class InvalidationSubscription {
             redis.publish(Acknowledgements.HEARTBEATS, instanceId).subscribe().with(x -> {
             }, x -> {
             });
+            if (owner != null && ++ticks % IDENTITY_EVERY_TICKS == 0) {
+                owner.stillTrusted().subscribe().with(same -> {
+                    if (!same && subscribed) {
+                        onConnectionLost(new IllegalStateException("Redis is not the server this instance trusted any more"));
+                    }
+                }, failure -> {
+                    // Redis did not answer: the breaker and the heartbeat deal with that.
+                });
+            }
             if (pending.waiting() && redis.breaker().state() == CircuitBreaker.State.CLOSED) {
                 pending.replay().subscribe().with(x -> {
                 }, x -> {

@@ -37,6 +37,7 @@ final class TopologyReconciler {
     private final CacheConfig config;
     private final Vertx vertx;
     private final BooleanSupplier enabled;
+    private final Fences fences;
 
     private volatile boolean polling;
     private volatile long lastPoll;
@@ -45,7 +46,7 @@ final class TopologyReconciler {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> pollWaiters = new ConcurrentLinkedQueue<>();
 
     TopologyReconciler(ClusterTopology topology, ClusterRouter router, RedisTier tier, GenerationView generations,
-            CacheConfig config, Vertx vertx, BooleanSupplier enabled) {
+            CacheConfig config, Vertx vertx, BooleanSupplier enabled, Fences fences) {
         this.topology = topology;
         this.router = router;
         this.tier = tier;
@@ -53,6 +54,7 @@ final class TopologyReconciler {
         this.config = config;
         this.vertx = vertx;
         this.enabled = enabled;
+        this.fences = fences;
     }
 
     void start() {
@@ -92,9 +94,12 @@ final class TopologyReconciler {
             }
             List<String> keys = CacheNames.ALL.stream().map(CacheKey::cacheGenerationKey).toList();
             List<Long> floors = CacheNames.ALL.stream().map(c -> generations.get(c) + 1).toList();
-            return tier.reconcileTopology(view.signature(), keys, floors).invoke(gens -> {
-                for (int i = 0; i < gens.size(); i++) {
-                    generations.advance(CacheNames.ALL.get(i), gens.get(i));
+            return tier.fence(view.signature(), keys, floors).invoke(result -> {
+                for (int i = 0; i < result.generations().size(); i++) {
+                    generations.advance(CacheNames.ALL.get(i), result.generations().get(i));
+                }
+                if (trusted != null && result.fenced()) {
+                    fences.record(Fences.Cause.TOPOLOGY, "Redis Cluster masters changed");
                 }
                 topology.trust(view, started);
                 LOG.infof("Redis Cluster topology trusted: [%s]", view.signature());

@@ -18,7 +18,9 @@ import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 
 /**
  * How scenecache reaches Redis, in one place: every Redis client it opens gets its user, password and
@@ -115,6 +117,17 @@ public class RedisConnections implements RedisOptionsCustomizer {
     /** Options for a client of one node at {@code endpoint} (a {@code redis://} or {@code rediss://} URI). */
     public RedisOptions options(String endpoint) {
         return apply(new RedisOptions().setConnectionString(endpoint(endpoint)));
+    }
+
+    /**
+     * Options for a client of the master that {@code sentinels} name {@code masterName}: the sentinels and
+     * the master reached with the same user, password and TLS settings.
+     */
+    public RedisOptions sentinelOptions(List<URI> sentinels, String masterName) {
+        RedisOptions options = new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName(masterName)
+                .setRole(RedisRole.MASTER)
+                .setEndpoints(sentinels.stream().map(uri -> endpoint(uri.toString())).toList());
+        return apply(options);
     }
 
     private RedisOptions apply(RedisOptions options) {

@@ -222,11 +222,12 @@ public class RedisTier {
     }
 
     /**
-     * Redis Cluster: trusts a topology whose signature is {@code signature}; when it is not the one
-     * reconciled last, every cache generation moves on to at least {@code floors} (see
-     * {@link ClusterTopology}). Answers the cache generations, in the order of {@code generationKeys}.
+     * The fence ({@code topology.lua}): trusts the data of the Redis whose owner is {@code signature} (a
+     * Redis Cluster's masters, {@link ClusterTopology}; one server's identity, {@link ServerIdentity}); when
+     * another signature is stored, every cache generation moves on to at least {@code floors}, never back.
+     * Answers the cache generations, in the order of {@code generationKeys}, and what it did.
      */
-    public Uni<List<Long>> reconcileTopology(String signature, List<String> generationKeys, List<Long> floors) {
+    public Uni<Fenced> fence(String signature, List<String> generationKeys, List<Long> floors) {
         List<String> keys = new ArrayList<>();
         keys.add(CacheKey.topologyKey());
         keys.addAll(generationKeys);
@@ -235,9 +236,19 @@ public class RedisTier {
         floors.forEach(f -> args.add(Long.toString(f)));
         return redis.eval(TOPOLOGY, keys, args).map(reply -> {
             List<Long> generations = new ArrayList<>(generationKeys.size());
-            reply.forEach(g -> generations.add(g.toLong()));
-            return generations;
+            for (int i = 0; i < generationKeys.size(); i++) {
+                generations.add(reply.get(i).toLong());
+            }
+            int change = reply.size() > generationKeys.size() ? reply.get(generationKeys.size()).toInteger() : 0;
+            return new Fenced(generations, change == 1, change == 2);
         });
+    }
+
+    /**
+     * What {@link #reconcileTopology} did: the cache generations now; {@code fenced} when another signature
+     * was stored (every generation moved on), {@code fresh} when none was (an empty or flushed Redis).
+     */
+    public record Fenced(List<Long> generations, boolean fenced, boolean fresh) {
     }
 
     /** True when the value landed; false when an invalidation overtook the fill. */

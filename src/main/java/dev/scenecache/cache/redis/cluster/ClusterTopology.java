@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.scenecache.cache.CacheConfig;
+import dev.scenecache.cache.redis.RedisMode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -202,19 +202,4 @@ public class ClusterTopology {
         return new View(String.join(",", signature), owners, java.util.Map.copyOf(addresses), List.copyOf(live));
     }
 
-    /** The Redis deployments scenecache supports, from {@code REDIS_CLIENT_TYPE}. */
-    public enum RedisMode {
-        STANDALONE,
-        CLUSTER;
-
-        public static RedisMode of(String clientType) {
-            return switch (clientType.toLowerCase(Locale.ROOT)) {
-                case "standalone" -> STANDALONE;
-                case "cluster" -> CLUSTER;
-                default -> throw new IllegalStateException("REDIS_CLIENT_TYPE=" + clientType
-                        + " is not supported: use standalone (one Redis, or one behind a proxy) or cluster (Redis Cluster)."
-                        + " Sentinel is not supported: the cache's invalidation channel and fencing are not built for it.");
-            };
-        }
-    }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
+import dev.scenecache.cache.redis.RedisMode;
 import dev.scenecache.testing.RedisCluster;
 import dev.scenecache.testing.Resp;
 import dev.scenecache.testing.TestServers;
@@ -62,9 +63,11 @@ class ClusterTopologyTest {
     }
 
     @Test
-    void shouldRefuseSentinelWithAReason() {
-        assertThatThrownBy(() -> ClusterTopology.RedisMode.of("sentinel"))
-                .hasMessageContaining("REDIS_CLIENT_TYPE=sentinel is not supported");
-        assertThat(ClusterTopology.RedisMode.of("CLUSTER")).isEqualTo(ClusterTopology.RedisMode.CLUSTER);
+    void shouldTakeEveryDeploymentItSupportsAndRefuseOthersWithAReason() {
+        assertThat(RedisMode.of("CLUSTER")).isEqualTo(RedisMode.CLUSTER);
+        assertThat(RedisMode.of("sentinel")).isEqualTo(RedisMode.SENTINEL);
+        assertThat(RedisMode.of("standalone")).isEqualTo(RedisMode.STANDALONE);
+        assertThatThrownBy(() -> RedisMode.of("replication"))
+                .hasMessageContaining("REDIS_CLIENT_TYPE=replication is not supported");
     }
 }
