@@ -3,7 +3,11 @@ package dev.scenecache.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -86,23 +90,23 @@ public class AdminAuth {
 
     /** The digests of the tokens {@code ADMIN_TOKEN} and {@code ADMIN_TOKEN_SHA256} name (at most two each). */
     static List<byte[]> accepted(Optional<String> tokens, Optional<String> sha256s) {
-        List<byte[]> digests = new java.util.ArrayList<>();
+        List<byte[]> digests = new ArrayList<>();
         List<String> plain = entries(tokens, "ADMIN_TOKEN");
         plain.forEach(t -> digests.add(sha256(t)));
         List<String> hashed = entries(sha256s, "ADMIN_TOKEN_SHA256");
         for (int i = 0; i < hashed.size(); i++) {
-            String hex = hashed.get(i).toLowerCase(java.util.Locale.ROOT);
+            String hex = hashed.get(i).toLowerCase(Locale.ROOT);
             if (!hex.matches("[0-9a-f]{64}")) {
                 throw new IllegalArgumentException("ADMIN_TOKEN_SHA256: entry " + (i + 1)
                         + " is not a SHA-256 digest (64 hex digits)");
             }
-            digests.add(java.util.HexFormat.of().parseHex(hex));
+            digests.add(HexFormat.of().parseHex(hex));
         }
         return List.copyOf(digests);
     }
 
     private static List<String> entries(Optional<String> value, String name) {
-        List<String> entries = value.map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+        List<String> entries = value.map(v -> Arrays.stream(v.split(",")).map(String::trim)
                 .filter(e -> !e.isEmpty()).toList()).orElse(List.of());
         if (entries.size() > 2) {
             throw new IllegalArgumentException(name + ": at most two, for a rotation; " + entries.size() + " given");

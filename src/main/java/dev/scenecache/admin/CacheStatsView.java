@@ -1,5 +1,6 @@
 package dev.scenecache.admin;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
         AiStats.Snapshot a = ai.sinceReset();
         return new CacheStatsView(!"disabled".equals(health.state()), health.degraded() ? "degraded" : "healthy",
                 health.state(), health.reasons(), monitor.uptimeSeconds(),
-                java.time.Instant.ofEpochMilli(stats.resetAtMillis()).toString(),
+                Instant.ofEpochMilli(stats.resetAtMillis()).toString(),
                 new Window(w.span().toSeconds(), w.lookups(), round(w.hitRate())), circuit,
                 new L1(l1Entries, l1Bytes), caches, Figures.of(total),
                 new Redis(r.connected(), r.usedMemoryBytes(), r.maxMemoryBytes(), r.evictionPolicy(),

@@ -3,6 +3,11 @@ package dev.scenecache.ai;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -39,12 +44,12 @@ public interface AiConfig {
      * 0: no limit. The offline heuristic brain is never limited.
      */
     @WithDefault("30")
-    @jakarta.validation.constraints.Min(0)
+    @Min(0)
     int maxCallsPerProjectPerMinute();
 
     /** {@code AI_MAX_CALLS_PER_MINUTE}: upstream calls this instance may make a minute, all projects together; 0: no limit. */
     @WithDefault("600")
-    @jakarta.validation.constraints.Min(0)
+    @Min(0)
     int maxCallsPerMinute();
 
     /** How long another instance's identical call in flight is waited for before calling ourselves. */
@@ -66,24 +71,24 @@ public interface AiConfig {
      * wrong matches on the labelled pairs of {@code src/test/resources/semantic/pairs.tsv}.
      */
     @WithDefault("0.80")
-    @jakarta.validation.constraints.DecimalMin("0.5")
-    @jakarta.validation.constraints.DecimalMax("1.0")
+    @DecimalMin("0.5")
+    @DecimalMax("1.0")
     double semanticThreshold();
 
     /** {@code AI_SEMANTIC_CANDIDATES}: the earlier prompts kept per project state (the most recent). */
     @WithDefault("64")
-    @jakarta.validation.constraints.Min(1)
-    @jakarta.validation.constraints.Max(1024)
+    @Min(1)
+    @Max(1024)
     int semanticCandidates();
 
     /** {@code AI_SEMANTIC_WORKERS}: threads that embed prompts. */
     @WithDefault("1")
-    @jakarta.validation.constraints.Min(1)
+    @Min(1)
     int semanticWorkers();
 
     /** {@code AI_SEMANTIC_QUEUE}: prompts that may wait for a worker; beyond, the brain is asked directly. */
     @WithDefault("32")
-    @jakarta.validation.constraints.Min(1)
+    @Min(1)
     int semanticQueue();
 
     /**
@@ -95,7 +100,7 @@ public interface AiConfig {
 
     /** {@code AI_SEMANTIC_AUDIT}: semantic hits kept for {@code GET /admin/ai/semantic} (the most recent). */
     @WithDefault("200")
-    @jakarta.validation.constraints.Min(1)
-    @jakarta.validation.constraints.Max(10000)
+    @Min(1)
+    @Max(10000)
     int semanticAudit();
 }

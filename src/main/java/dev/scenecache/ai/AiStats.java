@@ -1,5 +1,6 @@
 package dev.scenecache.ai;
 
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +43,7 @@ public class AiStats {
     private volatile Snapshot baseline = Snapshot.ZERO;
 
     public AiStats(MeterRegistry registry) {
-        for (var scope : java.util.Map.of("project", limitedByProject, "instance", limitedByInstance).entrySet()) {
+        for (var scope : Map.of("project", limitedByProject, "instance", limitedByInstance).entrySet()) {
             FunctionCounter.builder("ai.spend.limited", scope.getValue(), LongAdder::sum)
                     .description("Decisions refused (429) by a spend limit: per project, or this instance's")
                     .tag("scope", scope.getKey()).register(registry);

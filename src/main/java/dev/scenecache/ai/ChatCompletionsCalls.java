@@ -1,6 +1,7 @@
 package dev.scenecache.ai;
 
 import java.net.URI;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,8 +39,8 @@ public class ChatCompletionsCalls {
     }
 
     /** One call (with its retries); any other HTTP error is a 502 at once. */
-    @Retry(maxRetries = 3, delay = 200, delayUnit = java.time.temporal.ChronoUnit.MILLIS, jitter = 100, maxDuration = 60, durationUnit = java.time.temporal.ChronoUnit.SECONDS, retryOn = Retryable.class)
-    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = java.time.temporal.ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 200, delayUnit = ChronoUnit.MILLIS, jitter = 100, maxDuration = 60, durationUnit = ChronoUnit.SECONDS, retryOn = Retryable.class)
+    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
     public Uni<JsonNode> call(JsonNode request) {
         return client().complete("Bearer " + config.apiKey().orElse(""), request)
                 .onFailure(WebApplicationException.class).transform(f -> {

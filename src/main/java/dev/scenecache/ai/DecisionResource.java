@@ -1,5 +1,7 @@
 package dev.scenecache.ai;
 
+import java.util.UUID;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestPath;
 
 import dev.scenecache.common.Ids;
+import dev.scenecache.common.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -35,12 +38,12 @@ public class DecisionResource {
     @POST
     public Uni<DecisionView> decide(@RestPath String projectId,
             @Valid @NotNull(message = "a body {\"prompt\", \"userId\"?} is required") DecisionRequest request) {
-        java.util.UUID id = Ids.uuid("projectId", projectId);
+        UUID id = Ids.uuid("projectId", projectId);
         if (request.userId() != null) {
             Ids.userId(request.userId());
         }
         if (request.prompt().isBlank()) {
-            throw dev.scenecache.common.ProblemException.invalid("prompt", "must not be blank");
+            throw ProblemException.invalid("prompt", "must not be blank");
         }
         return decisions.decide(id, request.prompt());
     }

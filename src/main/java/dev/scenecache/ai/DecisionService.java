@@ -19,6 +19,7 @@ import dev.scenecache.cache.CacheOutcome;
 import dev.scenecache.project.ProjectService;
 import dev.scenecache.scene.SceneService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * {@code POST /projects/{p}/decisions}: the project's context (through the project and scene-list
@@ -76,7 +77,7 @@ public class DecisionService {
         return semantic.lookup(projectId, contextHash, prompt, context).chain(lookup -> {
             if (lookup.matched() && stillValid(lookup.answer(), context)) {
                 semantic.served(projectId, prompt, lookup);
-                CacheHeaders.record(io.vertx.core.Vertx.currentContext(), CacheOutcome.HIT_SEMANTIC);
+                CacheHeaders.record(Vertx.currentContext(), CacheOutcome.HIT_SEMANTIC);
                 stats.semanticHit(lookup.answer().tokens());
                 return Uni.createFrom().item(DecisionView.of(lookup.answer(), true));
             }

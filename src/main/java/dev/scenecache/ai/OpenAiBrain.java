@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * Authorization header; neither it nor the request is logged.
  */
 @ApplicationScoped
-@jakarta.enterprise.inject.Typed(OpenAiBrain.class) // the Brain in use comes from Brains
+@Typed(OpenAiBrain.class) // the Brain in use comes from Brains
 public class OpenAiBrain implements Brain {
 
     private static final String SYSTEM = """

@@ -3,6 +3,10 @@ package dev.scenecache.cache;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -31,7 +35,7 @@ public interface CacheConfig {
      * readiness goes DOWN while PostgreSQL is unreachable, as it does without a cache to answer from).
      */
     @WithDefault("600")
-    @jakarta.validation.constraints.Min(0)
+    @Min(0)
     long staleIfError();
 
     /**
@@ -49,8 +53,8 @@ public interface CacheConfig {
      * off; at most 0.9.
      */
     @WithDefault("0.2")
-    @jakarta.validation.constraints.DecimalMin("0")
-    @jakarta.validation.constraints.DecimalMax("0.9")
+    @DecimalMin("0")
+    @DecimalMax("0.9")
     double refreshAhead();
 
     /** Random spread of every TTL, as a fraction (0.1 is ±10%), so entries filled together expire apart. */

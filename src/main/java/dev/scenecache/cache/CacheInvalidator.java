@@ -2,6 +2,8 @@ package dev.scenecache.cache;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,7 +71,7 @@ public class CacheInvalidator {
     public final class CacheWrite {
         /** The group's generation, being read since {@link #begin}; -1 when Redis could not tell. */
         private final Uni<Long> groupGeneration;
-        private final List<java.util.function.LongFunction<WriteOp>> ops = new ArrayList<>();
+        private final List<LongFunction<WriteOp>> ops = new ArrayList<>();
 
         private CacheWrite(Uni<Long> generation) {
             this.groupGeneration = generation.memoize().indefinitely();
@@ -84,7 +86,7 @@ public class CacheInvalidator {
         }
 
         /** A statement that commits by itself (autocommit), sent once the group generation is known. */
-        public <T> Uni<T> commit(java.util.function.Supplier<Uni<T>> statement) {
+        public <T> Uni<T> commit(Supplier<Uni<T>> statement) {
             return groupGeneration.chain(generation -> statement.get());
         }
 

@@ -2,6 +2,7 @@ package dev.scenecache.cache;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -126,7 +127,7 @@ public class CacheStats {
 
     /** The counters of every cache since start. */
     public Map<String, Snapshot> sinceStart() {
-        Map<String, Snapshot> all = new java.util.TreeMap<>();
+        Map<String, Snapshot> all = new TreeMap<>();
         byCache.forEach((cache, counters) -> all.put(cache, counters.snapshot()));
         return all;
     }

@@ -4,7 +4,10 @@ import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * Tells a failure caused by PostgreSQL being unreachable (answered 503, the client may retry) from a
@@ -21,9 +24,9 @@ public final class DatabaseFailures {
             if (t instanceof ConnectException
                     || t instanceof ClosedChannelException
                     || t instanceof TimeoutException
-                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
-                    || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+                    || t instanceof ClosedConnectionException
+                    || t instanceof ConnectTimeoutException
+                    || t instanceof ConnectionPoolTooBusyException) {
                 return true;
             }
             if (t instanceof PgException pg && isUnavailableState(pg.getSqlState())) {

@@ -1,12 +1,17 @@
 package dev.scenecache.common;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -20,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Turns every failure into an RFC 9457 problem: input problems into 4xx with field errors, an
@@ -84,11 +90,11 @@ public class ProblemMappers {
      */
     static final class RateLimitedWarning {
         private final long everyNanos;
-        private final java.util.concurrent.atomic.AtomicLong nextAt = new java.util.concurrent.atomic.AtomicLong(
+        private final AtomicLong nextAt = new AtomicLong(
                 Long.MIN_VALUE);
-        private final java.util.concurrent.atomic.LongAdder suppressed = new java.util.concurrent.atomic.LongAdder();
+        private final LongAdder suppressed = new LongAdder();
 
-        RateLimitedWarning(java.time.Duration every) {
+        RateLimitedWarning(Duration every) {
             this.everyNanos = every.toNanos();
         }
 
@@ -107,9 +113,9 @@ public class ProblemMappers {
         }
     }
 
-    private static final RateLimitedWarning UNAVAILABLE_LOG = new RateLimitedWarning(java.time.Duration.ofSeconds(10));
+    private static final RateLimitedWarning UNAVAILABLE_LOG = new RateLimitedWarning(Duration.ofSeconds(10));
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         if (e instanceof ProblemException p) {
             return problem(p);
@@ -180,8 +186,8 @@ public class ProblemMappers {
         if (type == Boolean.class || type == boolean.class) {
             return "a boolean";
         }
-        if (com.fasterxml.jackson.databind.node.ObjectNode.class.isAssignableFrom(type)
-                || java.util.Map.class.isAssignableFrom(type)) {
+        if (ObjectNode.class.isAssignableFrom(type)
+                || Map.class.isAssignableFrom(type)) {
             return "a JSON object";
         }
         return "a " + type.getSimpleName();

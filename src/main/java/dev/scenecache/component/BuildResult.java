@@ -3,6 +3,8 @@ package dev.scenecache.component;
 import java.time.Duration;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import dev.scenecache.cache.CacheTtl;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -21,7 +23,7 @@ public record BuildResult(boolean success, String hash, String js, List<BuildErr
     }
 
     @Override
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public Duration cacheTtl() {
         return success ? null : FAILED_TTL;
     }

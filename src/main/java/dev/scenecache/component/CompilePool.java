@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -84,7 +85,7 @@ public class CompilePool {
     }
 
     /** On shutdown, only when the pool was ever used: an observer would create it (and load swc) to stop it. */
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void stop() {
         executor.shutdownNow();
     }

@@ -1,5 +1,7 @@
 package dev.scenecache.health;
 
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -36,7 +38,7 @@ public class CacheReadiness implements AsyncHealthCheck {
             }
             monitor.recentFence().ifPresent(fence -> builder.withData("fenced", fence));
             CacheMonitor.Window window = monitor.window();
-            builder.withData("hitRate", String.format(java.util.Locale.ROOT, "%.1f", window.hitRate()))
+            builder.withData("hitRate", String.format(Locale.ROOT, "%.1f", window.hitRate()))
                     .withData("lookups", window.lookups());
             return builder.build();
         });

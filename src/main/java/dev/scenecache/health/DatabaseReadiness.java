@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.scenecache.cache.CacheMonitor;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,9 +33,9 @@ public class DatabaseReadiness implements AsyncHealthCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final Pool pool;
-    private final dev.scenecache.cache.CacheMonitor cache;
+    private final CacheMonitor cache;
 
-    public DatabaseReadiness(Pool pool, dev.scenecache.cache.CacheMonitor cache) {
+    public DatabaseReadiness(Pool pool, CacheMonitor cache) {
         this.pool = pool;
         this.cache = cache;
     }

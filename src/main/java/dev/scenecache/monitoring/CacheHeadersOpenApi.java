@@ -1,5 +1,6 @@
 package dev.scenecache.monitoring;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +63,7 @@ public class CacheHeadersOpenApi implements OASFilter {
                     + " that reads several entries reports the least fresh read.", null));
             ok.addHeader(CacheHeaders.AGE, OASFactory.createHeader()
                     .description("On a stale-if-error answer: seconds since the entry was stored (RFC 9111).")
-                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));
+                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(BigDecimal.ZERO)));
         });
     }
 

@@ -3,6 +3,14 @@ package dev.scenecache.monitoring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -46,16 +54,16 @@ public class DashboardResource {
 
     /** The CSP sources of every inline {@code <tag>} element of the page: {@code 'sha256-...'} each. */
     static String hashes(String tag) {
-        String page = new String(PAGE, java.nio.charset.StandardCharsets.UTF_8);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + tag + ">(.*?)</" + tag + ">",
-                java.util.regex.Pattern.DOTALL).matcher(page);
-        java.util.List<String> sources = new java.util.ArrayList<>();
+        String page = new String(PAGE, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("<" + tag + ">(.*?)</" + tag + ">",
+                Pattern.DOTALL).matcher(page);
+        List<String> sources = new ArrayList<>();
         while (m.find()) {
             try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(m.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                sources.add("'sha256-" + java.util.Base64.getEncoder().encodeToString(digest) + "'");
-            } catch (java.security.NoSuchAlgorithmException e) {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                sources.add("'sha256-" + Base64.getEncoder().encodeToString(digest) + "'");
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }

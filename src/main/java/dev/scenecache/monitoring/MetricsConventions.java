@@ -2,6 +2,7 @@ package dev.scenecache.monitoring;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.inject.Produces;
@@ -9,7 +10,9 @@ import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 
 /**
  * Keeps {@code /q/metrics} clean for {@code promtool check metrics} (and thus for Prometheus' own
@@ -36,10 +39,10 @@ public class MetricsConventions {
     MeterFilter conventions() {
         return new MeterFilter() {
             @Override
-            public io.micrometer.core.instrument.config.MeterFilterReply accept(Meter.Id id) {
+            public MeterFilterReply accept(Meter.Id id) {
                 return id.getName().equals("process.cpu.time") || id.getType() == Meter.Type.LONG_TASK_TIMER
-                        ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
-                        : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+                        ? MeterFilterReply.DENY
+                        : MeterFilterReply.NEUTRAL;
             }
 
             @Override
@@ -48,7 +51,7 @@ public class MetricsConventions {
                 List<Tag> tags = new ArrayList<>();
                 boolean changed = !name.equals(id.getName());
                 for (Tag tag : id.getTagsAsIterable()) {
-                    String key = CAMEL.matcher(tag.getKey()).replaceAll("$1_$2").toLowerCase(java.util.Locale.ROOT);
+                    String key = CAMEL.matcher(tag.getKey()).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
                     changed |= !key.equals(tag.getKey());
                     tags.add(Tag.of(key, tag.getValue()));
                 }
@@ -60,7 +63,7 @@ public class MetricsConventions {
                     description = description.replace('"', '\'');
                     changed = true;
                 }
-                return changed ? new Meter.Id(name, io.micrometer.core.instrument.Tags.of(tags), id.getBaseUnit(),
+                return changed ? new Meter.Id(name, Tags.of(tags), id.getBaseUnit(),
                         description, id.getType()) : id;
             }
         };

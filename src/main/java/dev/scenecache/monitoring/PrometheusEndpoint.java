@@ -1,5 +1,8 @@
 package dev.scenecache.monitoring;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -37,7 +40,7 @@ public class PrometheusEndpoint {
     /** Renames {@code # HELP x} / {@code # TYPE x counter} to {@code x_total}: the name of the samples. */
     static String withCounterNamesOfSamples(String exposition) {
         String[] lines = exposition.split("\n", -1);
-        java.util.Set<String> counters = new java.util.HashSet<>();
+        Set<String> counters = new HashSet<>();
         for (String line : lines) {
             if (line.startsWith("# TYPE ") && line.endsWith(" counter") && !line.endsWith("_total counter")) {
                 counters.add(line.substring(7, line.length() - 8));

@@ -1,5 +1,7 @@
 package dev.scenecache.project;
 
+import java.util.UUID;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -20,6 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.scenecache.common.ETags;
 import dev.scenecache.common.Ids;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 @Path("/projects")
@@ -40,12 +43,12 @@ public class ProjectResource {
     @Path("/{projectId}/open")
     @Consumes(MediaType.WILDCARD)
     public Uni<RestResponse<OpenView>> open(@RestPath String projectId) {
-        java.util.UUID id = Ids.uuid("projectId", projectId);
+        UUID id = Ids.uuid("projectId", projectId);
         return warmer.open(id).map(x -> RestResponse.status(RestResponse.Status.ACCEPTED, new OpenView(id, true)));
     }
 
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    public record OpenView(java.util.UUID projectId, boolean warming) {
+    @RegisterForReflection
+    public record OpenView(UUID projectId, boolean warming) {
     }
 
     @POST

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -148,7 +149,7 @@ public class ProjectWarmer {
                 .page(0, count).list()))
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 .onItem().transformToUniAndConcatenate(p -> warm(p.id).replaceWith(p.id))
-                .collect().with(java.util.stream.Collectors.counting());
+                .collect().with(Collectors.counting());
     }
 
     private Void failed(UUID projectId, Throwable failure) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -59,7 +60,7 @@ public class SceneStatements {
             """;
 
     /** A strong tag as {@link dev.scenecache.common.ETags#of} writes it: a version without sign or leading zero. */
-    private static final java.util.regex.Pattern OUR_TAG = java.util.regex.Pattern.compile("\"(0|[1-9][0-9]{0,17})\"");
+    private static final Pattern OUR_TAG = Pattern.compile("\"(0|[1-9][0-9]{0,17})\"");
 
     private final Pool pool;
 

@@ -2,6 +2,7 @@ package dev.scenecache.ai.semantic;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +19,7 @@ import dev.scenecache.ai.AiConfig;
 import dev.scenecache.common.CallerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ImageMode;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,7 +42,7 @@ public class Embedder {
     private final Timer timer;
     private volatile EmbeddingModel model;
 
-    @jakarta.inject.Inject
+    @Inject
     public Embedder(AiConfig config, MeterRegistry registry) {
         this(config.semanticWorkers(), config.semanticQueue(), config.semanticTimeout(), registry);
     }
@@ -66,7 +69,7 @@ public class Embedder {
     public Uni<float[]> embed(String text) {
         return Uni.createFrom().deferred(() -> {
             // The answer comes back on the request's Vert.x context, not on a worker or timer thread.
-            java.util.concurrent.Executor caller = CallerContext.current();
+            Executor caller = CallerContext.current();
             return Uni.createFrom().<float[]> emitter(emitter -> {
                 try {
                     pool.execute(() -> {
@@ -115,7 +118,7 @@ public class Embedder {
      * without ONNX Runtime (its JNI library and the model are left out of the image: see {@link #load()}).
      */
     public static boolean available() {
-        return !io.quarkus.runtime.ImageMode.current().isNativeImage();
+        return !ImageMode.current().isNativeImage();
     }
 
     static void requireJvm() {

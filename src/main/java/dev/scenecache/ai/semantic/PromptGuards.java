@@ -18,9 +18,12 @@ import static dev.scenecache.ai.semantic.PromptVocabulary.THINGS;
 import static dev.scenecache.ai.semantic.PromptVocabulary.TOKEN;
 import static dev.scenecache.ai.semantic.PromptVocabulary.UNITS;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,7 +98,7 @@ public final class PromptGuards {
     /** The signature of {@code prompt}, for a project in {@code context} (its scenes' names and types). */
     public static Signature of(String prompt, ProjectContext context) {
         // Quoted text as written (its case is what the user asks for); the rest normalised as the key is.
-        String original = java.text.Normalizer.normalize(prompt, java.text.Normalizer.Form.NFKC);
+        String original = Normalizer.normalize(prompt, Normalizer.Form.NFKC);
         List<String> quoted = new ArrayList<>();
         Matcher q = QUOTED.matcher(original);
         StringBuilder rest = new StringBuilder();
@@ -204,14 +207,14 @@ public final class PromptGuards {
      * Thanks" and "... to Goodbye" differ here; "change the background to blue" leaves nothing (blue is a
      * guarded colour).
      */
-    static java.util.Optional<String> freeText(String text) {
+    static Optional<String> freeText(String text) {
         Matcher m = FREE_TEXT.matcher(text);
         String tail = null;
         while (m.find()) {
             tail = text.substring(m.end());
         }
         if (tail == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> words = new ArrayList<>();
         Matcher t = TOKEN.matcher(tail);
@@ -222,7 +225,7 @@ public final class PromptGuards {
                 words.add(w);
             }
         }
-        return words.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("text:" + String.join(" ", words));
+        return words.isEmpty() ? Optional.empty() : Optional.of("text:" + String.join(" ", words));
     }
 
     /** Takes the project's scene names (longest first) out of {@code text} into {@code named}, and its types. */
@@ -230,7 +233,7 @@ public final class PromptGuards {
         List<ProjectContext.SceneRef> scenes = new ArrayList<>(context.scenes());
         scenes.sort((a, b) -> Integer.compare(b.name().length(), a.name().length()));
         // Names by position in the text, so that their order counts as the other guards' does.
-        java.util.TreeMap<Integer, String> found = new java.util.TreeMap<>();
+        TreeMap<Integer, String> found = new TreeMap<>();
         StringBuilder masked = new StringBuilder(text);
         for (ProjectContext.SceneRef scene : scenes) {
             String name = DecisionKey.normalise(scene.name());

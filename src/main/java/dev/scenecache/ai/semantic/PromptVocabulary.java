@@ -1,7 +1,9 @@
 package dev.scenecache.ai.semantic;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +22,7 @@ final class PromptVocabulary {
     static final Pattern TOKEN = Pattern.compile(
             "#[0-9a-f]{3,8}\\b|rgba?\\([^)]{1,40}\\)|\\d+(?:\\.\\d+)?(?:st|nd|rd|th)?|[\\p{L}]+|%");
 
-    static final java.util.Set<String> NEGATIONS = java.util.Set.of("not", "no", "never", "without", "none",
+    static final Set<String> NEGATIONS = Set.of("not", "no", "never", "without", "none",
             "nothing", "nor", "neither", "cannot", "avoid", "except", "excluding", "nobody", "nowhere", "dont", "doesnt",
             "didnt", "isnt", "arent", "wont", "shouldnt", "cant");
 
@@ -55,7 +57,7 @@ final class PromptVocabulary {
             Map.entry("shift", "reorder"), Map.entry("switch", "reorder"),
             Map.entry("duplicate", "duplicate"), Map.entry("copy", "duplicate"), Map.entry("clone", "duplicate"),
             Map.entry("rename", "rename"), Map.entry("retitle", "rename"));
-    static final java.util.Set<String> EDITS = java.util.Set.of("make", "change", "edit", "update", "set", "turn",
+    static final Set<String> EDITS = Set.of("make", "change", "edit", "update", "set", "turn",
             "color", "recolor", "fix", "adjust", "modify", "tweak", "replace", "speed", "slow", "shorten", "lengthen",
             "increase", "decrease", "animate", "use", "apply", "give", "paint", "resize", "center", "align", "fade",
             "zoom", "highlight", "bold", "style", "restyle", "swap", "boost", "reduce", "enlarge", "shrink");
@@ -133,13 +135,13 @@ final class PromptVocabulary {
     static final Pattern PUT_POSITION = Pattern
             .compile("\\bput\\b.*\\b(before|after|first|last|end|start|beginning)\\b");
     /** Words after which "in"/"out" and "on"/"off" say which way. */
-    static final java.util.Set<String> PHRASAL = java.util.Set.of("fade", "fades", "fading", "zoom", "zooms",
+    static final Set<String> PHRASAL = Set.of("fade", "fades", "fading", "zoom", "zooms",
             "zooming", "slide", "slides", "sliding", "ease", "pan", "turn", "switch", "scale", "scroll", "fly", "flies",
             "pop", "pops", "spin", "zoomed", "faded");
 
     static final Pattern FREE_TEXT = Pattern
             .compile("\\b(say|says|saying|read|reads|reading|called|named|titled|to|as)\\b");
-    static final java.util.Set<String> FILLER = java.util.Set.of("the", "a", "an", "of", "and", "it", "its", "this",
+    static final Set<String> FILLER = Set.of("the", "a", "an", "of", "and", "it", "its", "this",
             "that", "these", "those", "please", "scene", "scenes", "slide", "slides", "one", "ones", "them", "now", "instead",
             "for", "me", "us", "our", "my", "your", "be", "is", "are", "in", "on", "at", "by", "with", "so", "too", "very",
             "bit", "little", "lot", "much", "just", "also", "again", "then", "there", "here", "all", "every", "each",
@@ -149,9 +151,9 @@ final class PromptVocabulary {
             "style", "look", "looks", "feel", "version", "position", "place", "spot", "something", "kind", "sort", "quite",
             "really", "pretty", "stuff", "thing", "things", "new", "color", "colour", "shade", "tone", "hue");
     /** Every word another guard reads. */
-    static final java.util.Set<String> KNOWN;
+    static final Set<String> KNOWN;
     static {
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         known.addAll(NEGATIONS);
         known.addAll(NUMBER_WORDS.keySet());
         known.addAll(ORDINALS.keySet());
@@ -162,6 +164,6 @@ final class PromptVocabulary {
         known.addAll(COLOURS.keySet());
         known.addAll(DIRECTIONS.keySet());
         known.addAll(List.of("last", "final", "penultimate", "in", "out", "off", "rid", "not"));
-        KNOWN = java.util.Set.copyOf(known);
+        KNOWN = Set.copyOf(known);
     }
 }

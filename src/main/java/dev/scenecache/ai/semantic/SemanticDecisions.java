@@ -1,15 +1,19 @@
 package dev.scenecache.ai.semantic;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -17,8 +21,12 @@ import dev.scenecache.ai.AiConfig;
 import dev.scenecache.ai.BrainAnswer;
 import dev.scenecache.ai.DecisionCache;
 import dev.scenecache.ai.ProjectContext;
+import dev.scenecache.common.ProblemException;
+import dev.scenecache.common.Problems;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -56,7 +64,7 @@ public class SemanticDecisions {
     private static final Logger LOG = Logger.getLogger(SemanticDecisions.class);
 
     /** One semantic hit, as the audit shows it. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Hit(Instant at, UUID projectId, String prompt, String matchedPrompt, double score, String operation,
             UUID targetSceneId) {
     }
@@ -92,7 +100,7 @@ public class SemanticDecisions {
         FunctionCounter.builder("ai.semantic.hits", hits, LongAdder::sum)
                 .description("Decisions served from an earlier prompt that means the same (semantic cache)")
                 .register(registry);
-        for (var lookup : java.util.Map.of("guarded", guarded, "below_threshold", belowThreshold, "skipped", skipped)
+        for (var lookup : Map.of("guarded", guarded, "below_threshold", belowThreshold, "skipped", skipped)
                 .entrySet()) {
             FunctionCounter.builder("ai.semantic.misses", lookup.getValue(), LongAdder::sum)
                     .description("Semantic lookups that served nothing: every candidate told apart by a guard,"
@@ -108,14 +116,14 @@ public class SemanticDecisions {
     /** Switches the tier on or off; on is refused (409) where it cannot run (the native executable). */
     public void setEnabled(boolean on) {
         if (on && !Embedder.available()) {
-            throw new dev.scenecache.common.ProblemException(409, dev.scenecache.common.Problems.NOT_AVAILABLE,
+            throw new ProblemException(409, Problems.NOT_AVAILABLE,
                     "Not available", Embedder.UNAVAILABLE, List.of());
         }
         enabled.set(on);
     }
 
     /** {@code AI_SEMANTIC_CACHE=true} where it cannot run stops the start with the reason. */
-    void check(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+    void check(@Observes StartupEvent event) {
         if (config.semanticCache() && !Embedder.available()) {
             throw new IllegalStateException("AI_SEMANTIC_CACHE=true: " + Embedder.UNAVAILABLE);
         }
@@ -141,7 +149,7 @@ public class SemanticDecisions {
     public List<Hit> audit() {
         synchronized (audit) {
             List<Hit> newestFirst = new ArrayList<>(audit);
-            java.util.Collections.reverse(newestFirst);
+            Collections.reverse(newestFirst);
             return newestFirst;
         }
     }
@@ -191,7 +199,7 @@ public class SemanticDecisions {
         hits.increment();
         BrainAnswer answer = lookup.answer();
         Hit hit = new Hit(Instant.now(), projectId, new String(SemanticIndex.truncated(prompt),
-                java.nio.charset.StandardCharsets.UTF_8), lookup.matchedPrompt(), Math.round(lookup.score() * 1000) / 1000.0,
+                StandardCharsets.UTF_8), lookup.matchedPrompt(), Math.round(lookup.score() * 1000) / 1000.0,
                 answer.operation().name(), answer.targetSceneId());
         synchronized (audit) {
             audit.addLast(hit);

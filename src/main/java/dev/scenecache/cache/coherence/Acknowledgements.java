@@ -1,12 +1,18 @@
 package dev.scenecache.cache.coherence;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -58,10 +64,10 @@ final class Acknowledgements {
     /** PUBLISH of acknowledgements and broadcasts: through the subscription's node, else any node. */
     private volatile BiFunction<String, String, Uni<Long>> publisher;
     /** Applies operations to this instance's L1 (the writer's second pass, on Redis Cluster). */
-    private volatile java.util.function.Consumer<List<String>> localPass = ops -> {
+    private volatile Consumer<List<String>> localPass = ops -> {
     };
     /** Whether this instance hears the channel now: only then does it know who is live. */
-    private volatile java.util.function.BooleanSupplier hearing = () -> true;
+    private volatile BooleanSupplier hearing = () -> true;
 
     /**
      * @param liveFor an instance is live while its last heartbeat was heard within this
@@ -78,12 +84,12 @@ final class Acknowledgements {
     }
 
     /** How to apply operations to this instance's L1. */
-    void applyLocallyWith(java.util.function.Consumer<List<String>> localPass) {
+    void applyLocallyWith(Consumer<List<String>> localPass) {
         this.localPass = localPass;
     }
 
     /** Tells whether this instance hears the channel now (its own heartbeat came back recently). */
-    void hearingWith(java.util.function.BooleanSupplier hearing) {
+    void hearingWith(BooleanSupplier hearing) {
         this.hearing = hearing;
     }
 
@@ -98,9 +104,9 @@ final class Acknowledgements {
     }
 
     /** The instances heard within the live window, this one included when it hears itself. */
-    java.util.Set<String> live() {
+    Set<String> live() {
         long now = System.nanoTime();
-        java.util.Set<String> live = new java.util.HashSet<>();
+        Set<String> live = new HashSet<>();
         members.forEach((id, at) -> {
             if (now - at < liveNanos) {
                 live.add(id);
@@ -114,7 +120,7 @@ final class Acknowledgements {
      * stays bounded by the instances of the last minutes).
      */
     void forgetSilent() {
-        java.util.Set<String> live = live();
+        Set<String> live = live();
         waiters.values().forEach(w -> w.retain(live));
         long now = System.nanoTime();
         members.entrySet().removeIf(e -> now - e.getValue() > 60 * liveNanos);
@@ -174,7 +180,7 @@ final class Acknowledgements {
         // On one Redis the writer also waits for its own copy (PUBLISH counts it): its arrival is the
         // second pass over the writer's L1. On Redis Cluster that copy crosses the cluster bus; the writer
         // makes the second pass itself when PUBLISH has run, and waits for the others only.
-        java.util.Set<String> others = live();
+        Set<String> others = live();
         if (!countReceivers) {
             others.remove(instanceId);
         }
@@ -204,11 +210,11 @@ final class Acknowledgements {
      * Handles a message heard on {@value #CHANNEL}: hands its operations to {@code apply}, then
      * acknowledges it (in process for our own messages, through Redis for the others').
      */
-    void receive(String message, java.util.function.Consumer<List<String>> apply,
-            java.util.function.Function<List<String>, Uni<Void>> applyToRedis) {
+    void receive(String message, Consumer<List<String>> apply,
+            Function<List<String>, Uni<Void>> applyToRedis) {
         String[] lines = message.split("\n");
         String[] head = lines[0].split("\t");
-        List<String> ops = java.util.Arrays.asList(lines).subList(1, lines.length);
+        List<String> ops = Arrays.asList(lines).subList(1, lines.length);
         boolean own = head.length >= 2 && head[0].equals(instanceId);
         if (own && !countReceivers) {
             // Redis Cluster: the writer made its second pass when PUBLISH ran (broadcast); applied
@@ -256,7 +262,7 @@ final class Acknowledgements {
      */
     private static final class AckWaiter {
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        private final java.util.Set<String> waitingFor;
+        private final Set<String> waitingFor;
         /** Who is live is unknown: only the timeout ends the wait. */
         private final boolean unknown;
         private long received;
@@ -264,8 +270,8 @@ final class Acknowledgements {
         /** Run when this instance's own copy has been applied (null: nothing to run). */
         final Runnable onOwnCopy;
 
-        AckWaiter(java.util.Set<String> live, boolean unknown, Runnable onOwnCopy) {
-            this.waitingFor = new java.util.HashSet<>(live);
+        AckWaiter(Set<String> live, boolean unknown, Runnable onOwnCopy) {
+            this.waitingFor = new HashSet<>(live);
             this.unknown = unknown;
             this.onOwnCopy = onOwnCopy;
         }
@@ -284,7 +290,7 @@ final class Acknowledgements {
         }
 
         /** Stops waiting for instances that are no longer live. */
-        synchronized void retain(java.util.Set<String> live) {
+        synchronized void retain(Set<String> live) {
             waitingFor.retainAll(live);
             check();
         }

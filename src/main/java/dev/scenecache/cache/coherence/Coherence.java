@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
@@ -59,7 +60,7 @@ import io.vertx.redis.client.RedisOptions;
 @ApplicationScoped
 public class Coherence {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Coherence.class);
+    private static final Logger LOG = Logger.getLogger(Coherence.class);
 
     private final String instanceId = UUID.randomUUID().toString().substring(0, 13);
     private final RedisTier tier;

@@ -1,5 +1,6 @@
 package dev.scenecache.cache.coherence;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -64,14 +65,14 @@ final class InvalidationSubscription {
     private final DataOwner owner;
     private int ticks;
     /** Where to connect: one Redis, or the nodes of a cluster in turn. */
-    private final java.util.function.Supplier<List<RedisOptions>> candidates;
+    private final Supplier<List<RedisOptions>> candidates;
     private final long fenceNanos;
     private int attempts;
     private Redis client;
     /** The node of the subscription, when there is one. */
     private volatile RedisOptions subscribedTo;
     /** A client per node to PUBLISH through, bypassing the tier (bounded by the nodes of the cluster). */
-    private final java.util.concurrent.ConcurrentHashMap<String, Redis> publishers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Redis> publishers = new ConcurrentHashMap<>();
 
     private volatile boolean subscribed;
     private volatile boolean generationsKnown;
@@ -83,7 +84,7 @@ final class InvalidationSubscription {
     private volatile boolean connecting;
     private volatile boolean stopped;
 
-    InvalidationSubscription(String instanceId, Vertx vertx, java.util.function.Supplier<List<RedisOptions>> candidates,
+    InvalidationSubscription(String instanceId, Vertx vertx, Supplier<List<RedisOptions>> candidates,
             RedisTier tier, RedisCommands redis, L1Tier l1,
             CacheConfig config, Acknowledgements acks, PendingInvalidations pending, GenerationView generations,
             BooleanSupplier enabled, DataOwner owner) {
@@ -181,7 +182,7 @@ final class InvalidationSubscription {
      * timeout.
      */
     Uni<Long> publish(String channel, String message) {
-        List<RedisOptions> order = new java.util.ArrayList<>();
+        List<RedisOptions> order = new ArrayList<>();
         RedisOptions own = subscribedTo;
         if (own != null && subscribed) {
             order.add(own);

@@ -1,5 +1,6 @@
 package dev.scenecache.cache.local;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
@@ -70,7 +71,7 @@ public class L1Tier {
                 .maximumWeight(config.l1().maxWeightBytes())
                 .weigher((CacheKey k, Entry e) -> Math.max(e.weight(), floor))
                 // An entry never outlives its Redis entry: the cache's TTL (and grace) bound both tiers.
-                .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> java.time.Duration.ofNanos(Math.max(1,
+                .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> Duration.ofNanos(Math.max(1,
                         Math.min(maxNanos, (e.keepUntil() - System.currentTimeMillis()) * 1_000_000L)))))
                 .removalListener((k, v, cause) -> {
                     if (cause.wasEvicted() && k != null) {

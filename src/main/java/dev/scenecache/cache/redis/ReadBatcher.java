@@ -1,5 +1,6 @@
 package dev.scenecache.cache.redis;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +112,7 @@ final class ReadBatcher {
     /** Sends one pipeline to one node within a timeout (the tier's guarded pipeline), for Redis Cluster. */
     interface PipelineSender {
         /** To {@code node}, whose {@code CLUSTER MYID} must be {@code nodeId}. */
-        Uni<List<Response>> send(java.net.URI node, String nodeId, List<Request> requests, Duration timeout);
+        Uni<List<Response>> send(URI node, String nodeId, List<Request> requests, Duration timeout);
     }
 
     /** A read; on Redis Cluster with its slot and the masters trusted when it started. */
@@ -223,7 +224,7 @@ final class ReadBatcher {
                 all.addAll(group);
             }
             sizes.accept(all.size());
-            java.net.URI address = trusted.addresses().get(node);
+            URI address = trusted.addresses().get(node);
             if (address == null) {
                 failAll(all, new RedisUnavailable("no address for master " + node, null));
                 return;

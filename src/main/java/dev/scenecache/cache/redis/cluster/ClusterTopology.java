@@ -4,7 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +55,7 @@ import io.vertx.mutiny.redis.client.Request;
 public class ClusterTopology {
 
     /** One poll of {@code CLUSTER NODES}: the slot-serving masters (id to address) and every live node. */
-    public record View(String signature, String[] ownerBySlot, java.util.Map<String, URI> addresses, List<URI> nodes) {
+    public record View(String signature, String[] ownerBySlot, Map<String, URI> addresses, List<URI> nodes) {
         public String owner(int slot) {
             return ownerBySlot[slot];
         }
@@ -161,7 +163,7 @@ public class ClusterTopology {
         String[] owners = new String[HashSlot.SLOTS];
         TreeSet<String> signature = new TreeSet<>();
         List<URI> live = new ArrayList<>();
-        java.util.Map<String, URI> addresses = new java.util.HashMap<>();
+        Map<String, URI> addresses = new HashMap<>();
         for (String line : nodes.split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length < 8) {
@@ -199,7 +201,7 @@ public class ClusterTopology {
                 }
             }
         }
-        return new View(String.join(",", signature), owners, java.util.Map.copyOf(addresses), List.copyOf(live));
+        return new View(String.join(",", signature), owners, Map.copyOf(addresses), List.copyOf(live));
     }
 
 }
