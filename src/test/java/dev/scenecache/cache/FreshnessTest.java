@@ -50,7 +50,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldNotServeAnEntryFromEitherTierPastItsTtl() {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         // Arrange: an entry fresh for 1.5 s more (its TTL's last fifth starts after 1.2 s: no refresh yet).
         putEntry(key, "\"cached\"", 1, now, now + 1_500);
@@ -74,7 +74,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldAnswerAnExpiredEntryOnlyWhileTheDatabaseIsUnavailable() {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         // Arrange: an entry that expired a second ago, well within its grace (600 s).
         putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
@@ -102,7 +102,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldNotAnswerAnExpiredValueThatAWriteInvalidatedWhileItsLoadWasFailing() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         // Arrange: "old" fresh for 1.2 s, read into L1; then both copies expire (within their grace).
         putEntry(key, "\"old\"", 1, now, now + 1_200);
@@ -125,7 +125,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldAnswerAnExpiredEntryWhenTheDatabaseDoesNotAnswer() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         putEntry(key, "\"last\"", 1, now - 60_000, now - 1_000);
         probe.put(id, "\"never\"");
@@ -142,8 +142,8 @@ class FreshnessTest extends CacheTestBase {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
         UUID gone = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
-        CacheKey goneKey = CacheKey.of(CacheNames.SCENE, "p:" + group, gone.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
+        CacheKey goneKey = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), gone.toString());
         long now = System.currentTimeMillis();
         // Arrange: a value expired longer ago than the grace (600 s), and a not-found that just expired.
         putEntry(key, "\"ancient\"", 1, now - 4_300_000, now - 601_000);
@@ -161,7 +161,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldRefreshAHotEntryAheadOfItsTtlOnceAndKeepAnsweringMeanwhile() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         // Arrange: an entry in the last fifth of its TTL (fresh for one more minute of an hour).
         putEntry(key, "\"v1\"", 1, now - 3_540_000, now + 60_000);
@@ -189,7 +189,7 @@ class FreshnessTest extends CacheTestBase {
     void shouldNeverLetARacingRefreshPutTheOldValueBack() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         long now = System.currentTimeMillis();
         putEntry(key, "\"old\"", 1, now - 3_540_000, now + 60_000);
         probe.put(id, "\"old\"");

@@ -71,8 +71,8 @@ class GenerationsTest extends CacheTestBase {
     void shouldNeverMakeAnOldEntryCurrentAgainWhenRedisLosesAGenerationCounter() {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        String key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString()).redisKey();
-        String generationKey = CacheKey.groupGenerationKey("p:" + group);
+        String key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString()).redisKey();
+        String generationKey = CacheKey.groupGenerationKey(CacheNames.projectGroup(group));
         probe.put(id, "\"old\"");
         probe.read(group, id).await().atMost(Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("EXISTS", key).toLong() == 1L);
@@ -81,7 +81,7 @@ class GenerationsTest extends CacheTestBase {
         // The group is invalidated (its generation moves on), the value changes, then Redis loses the
         // generation counter (eviction under allkeys-*, a restart without persistence) while a copy of
         // the old entry is still there.
-        invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
+        invalidator.invalidateGroup(CacheNames.projectGroup(group)).await().atMost(Duration.ofSeconds(5));
         probe.put(id, "\"new\"");
         redis.call("SET", key, old);
         redis.call("DEL", generationKey);

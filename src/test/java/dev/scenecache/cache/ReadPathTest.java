@@ -127,7 +127,7 @@ class ReadPathTest extends CacheTestBase {
     @Test
     void shouldAnswerAHitWithoutTheScriptExactlyWhenTheReadScriptWouldAnswerOne() throws Exception {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         long cacheGen = coherence.cacheGeneration(CacheNames.SCENE);
         // A new group: its counter is started by the script; read again, a plain GET answers the same.
         long groupGen = redisTier.currentGeneration(key.groupGenerationKey()).await().atMost(Duration.ofSeconds(5));
@@ -265,7 +265,8 @@ class ReadPathTest extends CacheTestBase {
         long pid = redis.freeze();
         vertx.getOrCreateContext().runOnContext(v -> {
             for (int i = 0; i < 10; i++) {
-                CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + UUID.randomUUID(), UUID.randomUUID().toString());
+                CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(UUID.randomUUID()),
+                        UUID.randomUUID().toString());
                 reads.add(redisTier.read(key, cacheGen, "lease").subscribeAsCompletionStage());
             }
             started.complete(System.nanoTime());
@@ -330,7 +331,7 @@ class ReadPathTest extends CacheTestBase {
         String big = "\"" + "scene code ".repeat(2000) + "\"";
         probe.put(id, big);
         probe.read(group, id).await().atMost(Duration.ofSeconds(5));
-        String key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString()).redisKey();
+        String key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString()).redisKey();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("EXISTS", key).toLong() == 1L);
         byte[] stored = redis.call("GET", key).toBytes();
         assertThat((char) stored[1]).isEqualTo('z');

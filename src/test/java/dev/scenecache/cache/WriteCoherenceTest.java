@@ -71,7 +71,7 @@ class WriteCoherenceTest extends CacheTestBase {
     void shouldNeverLetARacingFillPutTheOldValueBack() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         int loadsBefore = probe.loads();
         probe.put(id, "\"old\"");
         // Action: a read misses, takes the fill lease, reads "old" from the source and is held there.
@@ -94,7 +94,7 @@ class WriteCoherenceTest extends CacheTestBase {
     void shouldNotLetAReadAfterAWriteJoinALoadThatStartedBeforeIt() throws Exception {
         UUID group = UUID.randomUUID();
         UUID id = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, id.toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), id.toString());
         probe.put(id, "\"old\"");
         // Action: a read loads "old" and is held; the write of "new" completes; then another read starts.
         CacheProbe.HeldRead<JsonDocument> held = probe.startHeld(() -> probe.read(group, id));
@@ -111,18 +111,18 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldKeepTheNewestVersionWhenWriteThroughsFinishOutOfOrder() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         JsonDocument v2 = new JsonDocument("\"v2\"".getBytes(StandardCharsets.UTF_8), 2);
         JsonDocument v1 = new JsonDocument("\"v1\"".getBytes(StandardCharsets.UTF_8), 1);
 
         // Action: the write of version 2 lands first, the slower write of version 1 after it.
-        invalidator.begin("p:" + group).put(key, v2).apply().await().atMost(Duration.ofSeconds(5));
-        invalidator.begin("p:" + group).put(key, v1).apply().await().atMost(Duration.ofSeconds(5));
+        invalidator.begin(CacheNames.projectGroup(group)).put(key, v2).apply().await().atMost(Duration.ofSeconds(5));
+        invalidator.begin(CacheNames.projectGroup(group)).put(key, v1).apply().await().atMost(Duration.ofSeconds(5));
         // Expected: version 2 stays.
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v2\"");
 
         // Action: the entity is deleted, then a late write of version 3 arrives. Expected: still deleted.
-        invalidator.begin("p:" + group).deleted(key, "gone").apply().await().atMost(Duration.ofSeconds(5));
+        invalidator.begin(CacheNames.projectGroup(group)).deleted(key, "gone").apply().await().atMost(Duration.ofSeconds(5));
         writeThrough(key, "3", 3);
         assertThat(redis.call("GET", key.redisKey()).toBytes()[1]).isEqualTo((byte) 'n');
     }
@@ -130,7 +130,7 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldKeepANewerVersionOutOfReachOfAnOlderWriteStampedAfterAFlush() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         // Arrange: version 7 is written through; then the scene cache is flushed (a user's flush, or on
         // Redis Cluster the flush that trusting a promoted replica makes).
         writeThrough(key, "\"v7\"", 7);
@@ -147,8 +147,8 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldKeepAnOlderWriteOutWhenTheNewerOneCouldNotReadItsGroupGeneration() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
-        long generation = redisTier.currentGeneration(CacheKey.groupGenerationKey("p:" + group))
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
+        long generation = redisTier.currentGeneration(CacheKey.groupGenerationKey(CacheNames.projectGroup(group)))
                 .await().atMost(Duration.ofSeconds(5));
         // Action: version 2 is written by a writer whose group generation read failed (-1), then the slower
         // write of version 1 (which read it) arrives.
@@ -166,12 +166,12 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldNotWriteThroughIntoAGroupDeletedMeanwhile() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         // Action: a write starts and commits (the group generation read first), the whole group is deleted,
         // then the write's cache operations run.
-        var write = invalidator.begin("p:" + group);
+        var write = invalidator.begin(CacheNames.projectGroup(group));
         write.beforeCommit(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
-        invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
+        invalidator.invalidateGroup(CacheNames.projectGroup(group)).await().atMost(Duration.ofSeconds(5));
         write.put(key, new JsonDocument("\"late\"".getBytes(StandardCharsets.UTF_8), 5)).apply()
                 .await().atMost(Duration.ofSeconds(5));
         // Expected: no value stored for the deleted group: at most a version floor, which reads take for a miss.
@@ -181,7 +181,7 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldKeepInTheWritersL1OnlyWhatTheWriteScriptStored() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         writeThrough(key, "\"v2\"", 2);
         if (coherence.trustedMasters() == null) { // one Redis: the writer's L1 keeps what its script stored
             assertThat(((JsonDocument) l1.get(key).value()).version()).isEqualTo(2);
@@ -198,14 +198,14 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldKeepAnOlderValueOutWhenItsGroupMovedOnWhileAWriteWasInFlight() {
         UUID group = UUID.randomUUID();
-        CacheKey key = CacheKey.of(CacheNames.SCENE, "p:" + group, UUID.randomUUID().toString());
+        CacheKey key = CacheKey.of(CacheNames.SCENE, CacheNames.projectGroup(group), UUID.randomUUID().toString());
         writeThrough(key, "\"v4\"", 4);
         // Arrange: the write of version 5 starts (its group generation known), then the group is invalidated
         // (the project lives on), then a read that loaded version 4 before the commit fills it, stamped with the
         // group's new generation, as it may: its lease was taken after the invalidation.
-        var write = invalidator.begin("p:" + group);
+        var write = invalidator.begin(CacheNames.projectGroup(group));
         write.beforeCommit(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
-        invalidator.invalidateGroup("p:" + group).await().atMost(Duration.ofSeconds(5));
+        invalidator.invalidateGroup(CacheNames.projectGroup(group)).await().atMost(Duration.ofSeconds(5));
         missThenFill(key, "lease-v4", "\"v4\"", 4);
 
         // Action: version 5's cache step runs, stamped with the generation from before the invalidation.
@@ -222,7 +222,7 @@ class WriteCoherenceTest extends CacheTestBase {
     @Test
     void shouldWriteThroughWithARememberedGroupGenerationAndLearnTheNewOneWhenItMovedOnUnheard() {
         UUID group = UUID.randomUUID();
-        String name = "p:" + group;
+        String name = CacheNames.projectGroup(group);
         CacheKey key = CacheKey.of(CacheNames.SCENE, name, UUID.randomUUID().toString());
         writeThrough(key, "\"v1\"", 1);
         long remembered = coherence.groupGeneration(name).await().atMost(Duration.ofSeconds(5));
