@@ -69,6 +69,27 @@ class RedisForgetsIT {
     }
 
     @Test
+    void shouldFenceAtStartWhenNoInstanceSawRedisRollBack() throws Exception {
+        RedisProcess redis = open.add(RedisProcess.start(dir("rdb-cold"), "--save", "", "--appendonly", "no"));
+        Scenes scenes;
+        try (ServiceProcess a = ServiceProcess.start("forgets-cold-a", Map.of("REDIS_URL", redis.url()))) {
+            scenes = Scenes.create(a.port(), "Cold", SCENES);
+            scenes.readAll(List.of(a.port()), 2);
+            redis.call("SAVE");
+            scenes.writeAll(a.port(), "After the snapshot");
+            assertThat(scenes.readAll(List.of(a.port()), 1).stale()).isZero();
+        }
+        // Action: with no instance running, Redis is SIGKILLed and starts from its older snapshot; then an
+        // instance starts: nothing tells it that Redis rolled back but the data's signature.
+        redis.kill();
+        redis.restart();
+        ServiceProcess b = open.add(ServiceProcess.start("forgets-cold-b", Map.of("REDIS_URL", redis.url())));
+
+        assertNothingStaleAndCachingAgain(scenes, List.of(b.port()));
+        assertFenced(b, "restored");
+    }
+
+    @Test
     void shouldServeNothingOlderThanAcknowledgedAfterAnAofLostItsTail() throws Exception {
         RedisProcess redis = open.add(RedisProcess.start(dir("aof"), "--save", "", "--appendonly", "yes",
                 "--appendfsync", "everysec", "--aof-use-rdb-preamble", "no"));
