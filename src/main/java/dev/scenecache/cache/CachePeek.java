@@ -2,6 +2,7 @@ package dev.scenecache.cache;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.scenecache.cache.read.TtlPolicy;
 import dev.scenecache.cache.read.TwoTierCache;
 import io.smallrye.mutiny.Uni;
 
@@ -15,9 +16,11 @@ import io.smallrye.mutiny.Uni;
 public class CachePeek {
 
     private final TwoTierCache cache;
+    private final TtlPolicy ttl;
 
-    public CachePeek(TwoTierCache cache) {
+    public CachePeek(TwoTierCache cache, TtlPolicy ttl) {
         this.cache = cache;
+        this.ttl = ttl;
     }
 
     /** The value cached under {@code key} now, decoded by {@code spec}'s codec; null when there is none. */
@@ -27,6 +30,6 @@ public class CachePeek {
 
     /** The TTL of a cache's entries before jitter, in ms. */
     public long ttlMillis(String cache) {
-        return this.cache.ttlMillis(cache);
+        return ttl.ttlMillis(cache);
     }
 }

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
-
 import dev.scenecache.testing.ClusterProfile;
 import dev.scenecache.testing.RedisProbe;
 import dev.scenecache.testing.TestServers;
@@ -42,10 +39,4 @@ class ClusterReadPathTest extends ReadPathTest {
         assertThat(batches).isEqualTo(first.size() + rest.size());
     }
 
-    @Override
-    @Test
-    @Disabled("stalling masters long enough to be sure would make the cluster fail them over; the stalled-node"
-            + " case on a cluster is ClusterFailoverIT.shouldAnswerEveryRequestWhileAMasterIsStalledAndRecoverItsShards")
-    void shouldFailEveryReadOfABatchWithinTheRedisTimeoutWhenRedisDoesNotAnswer() {
-    }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,13 +99,13 @@ class RedisForgetsIT {
         List<Integer> both = List.of(a.port(), b.port());
         Scenes scenes = Scenes.create(a.port(), "Journal", SCENES);
         scenes.readAll(both, 2);
-        // Arrange: where the AOF ends once version 1 is cached (fsynced: a second at most).
-        Thread.sleep(1_500);
+        // Arrange: where the AOF ends once version 1 is cached (Redis writes it to the kernel before it
+        // answers, so a SIGKILL loses none of it: only a truncation, below, plays the machine crash).
         Path aof = newestAof(redis.dir());
         long before = Files.size(aof);
         scenes.writeAll(a.port(), "Lost in the crash");
         assertThat(scenes.readAll(both, 1).stale()).isZero();
-        Thread.sleep(1_500);
+        Awaitility.await("the writes in the AOF").atMost(Duration.ofSeconds(30)).until(() -> Files.size(aof) > before);
         // Action: the machine crashes: Redis dies and its AOF loses what came after that point, as a page
         // cache that never reached the disk does; redis-check-aof repairs what is left; Redis starts on it.
         redis.kill();
@@ -188,14 +189,11 @@ class RedisForgetsIT {
         assertThat(health).as("the health says why").contains("fenced");
     }
 
-    static void awaitReplicated(RedisProcess master, RedisProcess replica) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!String.valueOf(replica.info("replication", "master_link_status")).equals("up")
-                || !String.valueOf(master.info("replication", "master_repl_offset"))
-                        .equals(replica.info("replication", "master_repl_offset"))) {
-            assertThat(System.nanoTime()).as("replica in sync").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    static void awaitReplicated(RedisProcess master, RedisProcess replica) {
+        Awaitility.await("replica in sync").atMost(Duration.ofSeconds(30))
+                .until(() -> "up".equals(replica.info("replication", "master_link_status"))
+                        && String.valueOf(master.info("replication", "master_repl_offset"))
+                                .equals(replica.info("replication", "master_repl_offset")));
     }
 
     /** The AOF file Redis appends to now: appendonly.aof (6.2), or the newest incr file of appendonlydir (7). */

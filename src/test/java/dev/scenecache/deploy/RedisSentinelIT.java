@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,26 +82,19 @@ class RedisSentinelIT {
         RedisForgetsIT.assertFenced(a, "failover");
     }
 
-    private static void awaitSentinelsReady(List<RedisProcess> sentinels) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!sentinels.stream().allMatch(s -> {
-            String master = s.info("sentinel", "master0");
-            return master != null && master.contains("status=ok") && master.contains("slaves=1")
-                    && master.contains("sentinels=3");
-        })) {
-            assertThat(System.nanoTime()).as("three sentinels that know the master, its replica and each other")
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void awaitSentinelsReady(List<RedisProcess> sentinels) {
+        Awaitility.await("three sentinels that know the master, its replica and each other")
+                .atMost(Duration.ofSeconds(30)).until(() -> sentinels.stream().allMatch(s -> {
+                    String master = s.info("sentinel", "master0");
+                    return master != null && master.contains("status=ok") && master.contains("slaves=1")
+                            && master.contains("sentinels=3");
+                }));
     }
 
-    private static void awaitMaster(RedisProcess sentinel, int port, Duration atMost) throws InterruptedException {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!String.valueOf(Resp.call(sentinel.port(), "SENTINEL", "get-master-addr-by-name", MASTER_SET))
-                .contains(Integer.toString(port))) {
-            assertThat(System.nanoTime()).as("the replica promoted by the sentinels").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void awaitMaster(RedisProcess sentinel, int port, Duration atMost) {
+        Awaitility.await("the replica promoted by the sentinels").atMost(atMost).pollInterval(Duration.ofMillis(20))
+                .until(() -> String.valueOf(Resp.call(sentinel.port(), "SENTINEL", "get-master-addr-by-name", MASTER_SET))
+                        .contains(Integer.toString(port)));
     }
 
 }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
+
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -91,13 +93,13 @@ public final class RedisProcess implements AutoCloseable {
         command.addAll(arguments);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!answers()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new IllegalStateException("redis-server on " + port + " did not start: see " + dir.resolve("redis.log"));
-            }
-            sleep(20);
-        }
+        Awaitility.await("redis-server on " + port + " answers (else see " + dir.resolve("redis.log") + ")")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("redis-server on " + port + " exited: see " + dir.resolve("redis.log"));
+                    }
+                    return answers();
+                });
     }
 
     /** PING answers PONG (not LOADING, not refused). */
@@ -165,15 +167,6 @@ public final class RedisProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

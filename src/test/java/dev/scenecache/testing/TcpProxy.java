@@ -72,8 +72,8 @@ public final class TcpProxy implements AutoCloseable {
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException e) {
-                if (!closed) {
-                    sleep();
+                if (server.isClosed()) {
+                    return;
                 }
             }
         }
@@ -105,14 +105,6 @@ public final class TcpProxy implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             // closed already
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -55,11 +55,13 @@ public class CacheReadInterceptor {
     }
 
     private final TwoTierCache cache;
+    private final TtlPolicy ttl;
     private final ObjectMapper mapper;
     private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
 
-    public CacheReadInterceptor(TwoTierCache cache, ObjectMapper mapper) {
+    public CacheReadInterceptor(TwoTierCache cache, TtlPolicy ttl, ObjectMapper mapper) {
         this.cache = cache;
+        this.ttl = ttl;
         this.mapper = mapper;
     }
 
@@ -105,7 +107,7 @@ public class CacheReadInterceptor {
         ValueCodec codec = valueType == JsonDocument.class
                 ? DocumentCodec.INSTANCE
                 : new JacksonCodec(mapper, mapper.getTypeFactory().constructType(valueType));
-        var spec = new CacheSpec(binding.cache(), codec, cache.ttlMillis(binding.cache()), binding.negative());
+        var spec = new CacheSpec(binding.cache(), codec, ttl.ttlMillis(binding.cache()), binding.negative());
         return new Plan(spec, group, kind, ids.stream().mapToInt(Integer::intValue).toArray());
     }
 

@@ -143,11 +143,6 @@ public class TwoTierCache {
         });
     }
 
-    /** The TTL of a cache's entries, before jitter. */
-    public long ttlMillis(String cache) {
-        return ttl.ttlMillis(cache);
-    }
-
     private Uni<Answer> load(CacheKey key, CacheSpec spec, Supplier<Uni<Object>> loader, CacheStats.Counters counters,
             long stamp, L1Tier.Entry expiredInL1) {
         if (!coherence.l2Usable()) {
