@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.scenecache.cache.coherence.Fences;
 import dev.scenecache.cache.redis.EntryCodec;
 import dev.scenecache.testing.Api;
+import dev.scenecache.testing.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -245,5 +249,64 @@ class WriteCoherenceTest extends CacheTestBase {
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(read.hit()).isTrue();
         assertThat(new String(redis.call("GET", key.redisKey()).toBytes(), StandardCharsets.UTF_8)).endsWith("\"v3\"");
+    }
+
+    /**
+     * Another instance wrote a scene but Redis did not take its cache step, so it broadcast the keys for every
+     * receiver to apply, and holds them for its own replay; this instance's subscription was lost at that moment
+     * and never heard the broadcast. It must read no L2 while the other says it holds invalidations, and when
+     * the other goes silent still holding them (killed before its replay), it flushes. On the code before, the
+     * first read after this instance subscribed again answered the old name from L2.
+     */
+    @Test
+    void shouldReadNoL2WhileAnInstanceHoldsInvalidationsThatThisOneMayNotHaveHeard() throws Exception {
+        String project = Api.createProject("Unheard");
+        String scene = Api.createScene(project, "Before");
+        String path = "/projects/" + project + "/scenes/" + scene;
+        get(path);
+        assertThat(get(path).header("X-Cache-Tier")).isEqualTo("L1");
+        long lost = coherence.fences().count(Fences.Cause.LOST_INVALIDATIONS);
+
+        // Arrange: the other instance's write (the row changes in PostgreSQL); from now on its heartbeats say it
+        // holds invalidations.
+        Sql.execute("update scene set name = 'After', version = version + 1 where id = '" + scene + "'");
+        AtomicBoolean otherAlive = new AtomicBoolean(true);
+        CompletableFuture<Void> heartbeats = CompletableFuture.runAsync(() -> {
+            while (otherAlive.get()) {
+                redis.call("PUBLISH", "sc:hb", "other\t1");
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+        });
+        try {
+            // Action: this instance's subscription is cut, and the broadcast is published while it has none.
+            redis.killSubscriptions();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !coherence.subscribed());
+            redis.call("PUBLISH", "sc:inv", "other\t1\tr\nk\tscene\tp:" + project + "\t" + scene);
+            assertThat(coherence.subscribed()).as("the broadcast went out while this instance was not subscribed").isFalse();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> coherence.heartbeatFresh());
+
+            // Expected: subscribed again, it reads the new name from PostgreSQL, not the old one from Redis.
+            for (int i = 0; i < 20; i++) {
+                Response read = get(path);
+                assertThat(read.<String> path("name")).as("%s %s", read.header("X-Cache"), read.header("X-Cache-Tier"))
+                        .isEqualTo("After");
+                assertThat(read.header("X-Cache")).isNotEqualTo("HIT");
+            }
+        } finally {
+            // Action: the other instance dies holding its invalidations.
+            otherAlive.set(false);
+            heartbeats.get(10, TimeUnit.SECONDS);
+        }
+        // Expected: this instance flushes every cache, then caches the new name.
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> coherence.fences().count(Fences.Cause.LOST_INVALIDATIONS) > lost);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int hits = 0;
+        while (hits < 3) {
+            assertThat(System.nanoTime()).as("caching the scene again").isLessThan(deadline);
+            Response read = get(path);
+            assertThat(read.<String> path("name")).isEqualTo("After");
+            hits += "HIT".equals(read.header("X-Cache")) ? 1 : 0;
+        }
     }
 }

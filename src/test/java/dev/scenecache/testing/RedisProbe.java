@@ -147,6 +147,17 @@ public final class RedisProbe implements AutoCloseable {
     }
 
     /**
+     * Closes every subscriber's connection ({@code CLIENT KILL TYPE pubsub} on every node): the service's
+     * subscription is lost, as when its node dies or the network drops it, and it makes a new one later.
+     */
+    public void killSubscriptions() {
+        List<Integer> nodes = cluster != null ? cluster.ports() : List.of(TestServers.redis().port());
+        for (int port : nodes) {
+            Resp.call(port, "CLIENT", "KILL", "TYPE", "pubsub");
+        }
+    }
+
+    /**
      * Stops the Redis process with SIGSTOP: its port stays open and its connections accept bytes, but
      * nothing answers (a stalled server, not a dead one) until {@link #thaw(long)}.
      */

@@ -67,6 +67,62 @@ public final class Resp {
         }
     }
 
+    /** A connection subscribed to one channel, reading its messages (for tests that wait for a service's reply). */
+    public static final class Subscription implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedInputStream in;
+
+        private Subscription(Socket socket, BufferedInputStream in) {
+            this.socket = socket;
+            this.in = in;
+        }
+
+        /** Reads messages until one's payload contains {@code text}; fails after {@code atMost} (a hang guard). */
+        public String await(String text, java.time.Duration atMost) {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            try {
+                while (System.nanoTime() < deadline) {
+                    socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    if (read(in) instanceof List<?> message && message.size() == 3 && "message".equals(message.get(0))
+                            && String.valueOf(message.get(2)).contains(text)) {
+                        return String.valueOf(message.get(2));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no message containing [" + text + "]: " + e.getMessage(), e);
+            }
+            throw new IllegalStateException("no message containing [" + text + "] within " + atMost);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Subscribes to {@code channel} on the node at {@code port} (the subscription is confirmed when this returns). */
+    public static Subscription subscribe(int port, String channel) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(5_000);
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            encode(request, new Object[] { "SUBSCRIBE", channel });
+            socket.getOutputStream().write(request.toByteArray());
+            socket.getOutputStream().flush();
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            read(in); // ["subscribe", channel, 1]
+            return new Subscription(socket, in);
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new UncheckedIOException("Redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void encode(ByteArrayOutputStream request, Object[] args) throws IOException {
         request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (Object arg : args) {

@@ -57,9 +57,7 @@ final class Acknowledgements {
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<Long, AckWaiter> waiters = new ConcurrentHashMap<>();
     private final AtomicLong timeouts = new AtomicLong();
-    /** Instance id to when its last heartbeat was heard (System.nanoTime); bounded by {@link #forgetSilent}. */
-    private final ConcurrentHashMap<String, Long> members = new ConcurrentHashMap<>();
-    private final long liveNanos;
+    private final Membership members;
     private final boolean countReceivers;
     /** PUBLISH of acknowledgements and broadcasts: through the subscription's node, else any node. */
     private volatile BiFunction<String, String, Uni<Long>> publisher;
@@ -78,7 +76,7 @@ final class Acknowledgements {
         this.instanceId = instanceId;
         this.redis = redis;
         this.timeout = timeout;
-        this.liveNanos = liveFor.toNanos();
+        this.members = new Membership(instanceId, liveFor.toNanos());
         this.countReceivers = countReceivers;
         this.publisher = (channel, message) -> redis.publish(channel, message).map(Response::toLong);
     }
@@ -98,32 +96,24 @@ final class Acknowledgements {
         this.publisher = publisher;
     }
 
-    /** A heartbeat of {@code instance} was heard. */
-    void heard(String instance) {
-        members.put(instance, System.nanoTime());
+    /** Who is out there (from the heartbeats). */
+    Membership members() {
+        return members;
     }
 
     /** The instances heard within the live window, this one included when it hears itself. */
     Set<String> live() {
-        long now = System.nanoTime();
-        Set<String> live = new HashSet<>();
-        members.forEach((id, at) -> {
-            if (now - at < liveNanos) {
-                live.add(id);
-            }
-        });
-        return live;
+        return members.live();
     }
 
     /**
-     * Ends the waits for instances that are no longer live, and forgets those silent for long (the map
-     * stays bounded by the instances of the last minutes).
+     * Ends the waits for instances that are no longer live, reports those that went silent holding
+     * invalidations, and forgets those silent for long (the membership stays bounded).
      */
     void forgetSilent() {
         Set<String> live = live();
         waiters.values().forEach(w -> w.retain(live));
-        long now = System.nanoTime();
-        members.entrySet().removeIf(e -> now - e.getValue() > 60 * liveNanos);
+        members.sweep();
     }
 
     /** The channel this instance's acknowledgements (and its own heartbeats) arrive on. */

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
@@ -60,8 +59,6 @@ import io.vertx.redis.client.RedisOptions;
 @ApplicationScoped
 public class Coherence {
 
-    private static final Logger LOG = Logger.getLogger(Coherence.class);
-
     private final String instanceId = UUID.randomUUID().toString().substring(0, 13);
     private final RedisTier tier;
     private final RedisCommands redis;
@@ -107,6 +104,13 @@ public class Coherence {
         acks.applyLocallyWith(ops -> InvalidationOps.applyToL1(ops, l1, generations));
         // Hearing the channel (own heartbeats back, twice since subscribing): by then the others' are heard too.
         acks.hearingWith(subscription::heartbeatFresh);
+        // An instance went silent holding invalidations nobody else will replay: Redis may still hold what its
+        // writes replaced, so every cache is flushed (at the next replay, L2 unread until then).
+        acks.members().onLostInvalidations(instance -> {
+            fences.record(Fences.Cause.LOST_INVALIDATIONS, "instance " + instance
+                    + " went silent holding invalidations that Redis had not taken");
+            pending.flushAllAtReplay();
+        });
     }
 
     void start(@Observes StartupEvent event) {
@@ -132,10 +136,14 @@ public class Coherence {
         return enabled && config.l1().enabled() && subscription.heartbeatFresh();
     }
 
-    /** L2 may serve once the cache generations are known and no invalidation of ours is waiting. */
+    /**
+     * L2 may serve once the generations are known, while this instance hears the channel (it cannot have applied
+     * what it did not hear), and no invalidation waits for replay here or on another instance ({@link Membership}).
+     */
     public boolean l2Usable() {
-        return enabled && subscription.generationsKnown() && !pending.waiting() && topology.usable()
-                && redis.breaker().state() != CircuitBreaker.State.OPEN;
+        return enabled && subscription.generationsKnown() && subscription.heartbeatFresh() && !pending.waiting()
+                && topology.usable() && redis.breaker().state() != CircuitBreaker.State.OPEN
+                && acks.members().othersCaughtUp(subscription.subscribedAt());
     }
 
     /** Redis Cluster: whether a trusted slot map has been confirmed recently (always true on one Redis). */

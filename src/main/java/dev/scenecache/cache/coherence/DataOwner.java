@@ -10,6 +10,7 @@ import dev.scenecache.cache.redis.RedisTier;
 import dev.scenecache.cache.redis.ServerIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 
 /**
@@ -48,9 +49,11 @@ final class DataOwner {
         this.forgetGroupGenerations = forgetGroupGenerations;
     }
 
-    /** The commands that tell who a server is, for one connection: {@code INFO server}, {@code INFO replication}. */
-    static List<Request> questions() {
-        return List.of(Request.cmd(Command.INFO).arg("server"), Request.cmd(Command.INFO).arg("replication"));
+    /** Who the server at the other end of {@code conn} is ({@code INFO server}, {@code INFO replication}). */
+    static Uni<ServerIdentity> identify(RedisConnection conn) {
+        return conn.send(Request.cmd(Command.INFO).arg("server"))
+                .chain(server -> conn.send(Request.cmd(Command.INFO).arg("replication"))
+                        .map(replication -> ServerIdentity.parse(server + "\n" + replication)));
     }
 
     /** The identity the command pool's server gives now. */

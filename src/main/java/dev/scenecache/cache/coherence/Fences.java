@@ -30,7 +30,9 @@ public final class Fences {
          */
         RESTORED,
         /** Redis Cluster: a slot's master changed. */
-        TOPOLOGY;
+        TOPOLOGY,
+        /** An instance went silent while it held invalidations that Redis had not taken (nobody will replay them). */
+        LOST_INVALIDATIONS;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);

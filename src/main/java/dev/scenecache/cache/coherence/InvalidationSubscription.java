@@ -77,6 +77,8 @@ final class InvalidationSubscription {
     private volatile boolean subscribed;
     private volatile boolean generationsKnown;
     private volatile long lastHeartbeat;
+    /** When the subscription was made (System.nanoTime). */
+    private volatile long subscribedAt;
     /** Own heartbeats heard since the subscription was made; L1 is trusted from the second. */
     private volatile int heartbeatsHeard;
     private volatile RedisConnection connection;
@@ -122,6 +124,11 @@ final class InvalidationSubscription {
         return subscribed && heartbeatsHeard >= 2 && System.nanoTime() - lastHeartbeat < fenceNanos;
     }
 
+    /** When the current subscription was made (System.nanoTime): what was published before may not have been heard. */
+    long subscribedAt() {
+        return subscribedAt;
+    }
+
     synchronized void connect() {
         if (connecting || connection != null || stopped || !enabled.getAsBoolean()) {
             return;
@@ -141,9 +148,10 @@ final class InvalidationSubscription {
                     conn.endHandler(() -> onConnectionLost(null));
                     // Who the server is, asked on this connection before it subscribes (a subscribed one
                     // takes no other command): the fence below trusts that one.
-                    return whoIs(conn).chain(seen -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(Acknowledgements.CHANNEL)
-                            .arg(Acknowledgements.HEARTBEATS).arg(acks.ackChannel()))
-                            .replaceWith(seen))
+                    return (owner == null ? Uni.createFrom().<ServerIdentity> nullItem() : DataOwner.identify(conn))
+                            .chain(seen -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(Acknowledgements.CHANNEL)
+                                    .arg(Acknowledgements.HEARTBEATS).arg(acks.ackChannel()))
+                                    .replaceWith(seen))
                             .ifNoItem().after(config.redis().timeout().multipliedBy(10)).fail();
                 })
                 .chain(seen -> owner == null
@@ -162,6 +170,7 @@ final class InvalidationSubscription {
                     generationsKnown = true;
                     heartbeatsHeard = 0;
                     lastHeartbeat = System.nanoTime();
+                    subscribedAt = lastHeartbeat;
                     subscribed = true;
                     startHeartbeat();
                     LOG.infof("Cache invalidation subscription [%s] established on [%s]", instanceId,
@@ -243,17 +252,6 @@ final class InvalidationSubscription {
         scheduleReconnect();
     }
 
-    /** The server at the other end of {@code conn} (null on Redis Cluster: the topology fences there). */
-    private Uni<ServerIdentity> whoIs(RedisConnection conn) {
-        if (owner == null) {
-            return Uni.createFrom().nullItem();
-        }
-        List<Request> questions = DataOwner.questions();
-        return conn.send(questions.get(0))
-                .chain(server -> conn.send(questions.get(1))
-                        .map(replication -> ServerIdentity.parse(server + "\n" + replication)));
-    }
-
     private synchronized void drop() {
         subscribed = false;
         if (owner != null) {
@@ -298,9 +296,10 @@ final class InvalidationSubscription {
                         + " ms"));
                 return;
             }
-            redis.publish(Acknowledgements.HEARTBEATS, instanceId).subscribe().with(x -> {
-            }, x -> {
-            });
+            redis.publish(Acknowledgements.HEARTBEATS, Membership.heartbeat(instanceId, pending.waiting())).subscribe()
+                    .with(x -> {
+                    }, x -> {
+                    });
             if (owner != null && ++ticks % IDENTITY_EVERY_TICKS == 0) {
                 owner.stillTrusted().subscribe().with(same -> {
                     if (!same && subscribed) {
@@ -326,8 +325,8 @@ final class InvalidationSubscription {
         String channel = response.get(1).toString();
         String payload = response.get(2).toString();
         if (channel.equals(Acknowledgements.HEARTBEATS)) {
-            acks.heard(payload);
-            if (payload.equals(instanceId)) {
+            acks.members().heard(payload);
+            if (Membership.sender(payload).equals(instanceId)) {
                 lastHeartbeat = System.nanoTime();
                 if (++heartbeatsHeard == 2) {
                     // Trusted from now on; what was read before the others waited for us goes.
@@ -337,8 +336,7 @@ final class InvalidationSubscription {
         } else if (channel.equals(acks.ackChannel())) {
             acks.acknowledged(payload);
         } else if (channel.equals(Acknowledgements.CHANNEL)) {
-            acks.receive(payload, ops -> InvalidationOps.applyToL1(ops, l1, generations),
-                    ops -> InvalidationOps.applyAllToRedis(ops, tier, generations));
+            acks.receive(payload, ops -> InvalidationOps.applyToL1(ops, l1, generations), pending::applyForTheWriter);
         }
     }
 }

@@ -85,6 +85,36 @@ final class PendingInvalidations {
         return Uni.createFrom().voidItem();
     }
 
+    /**
+     * Applies to Redis the invalidations of another instance's write that its writer could not apply (before
+     * this instance acknowledges them). Applied: L1 drops the keys a second time, so that a read that took the
+     * old value from Redis between the first pass and the deletion cannot keep it. Not applied (the key's master
+     * refused or did not answer): they are kept here for replay, and this instance reads no L2 until then, as the
+     * writer does; acknowledging and reading on would serve the old entry once the master answers again.
+     */
+    Uni<Void> applyForTheWriter(List<String> ops) {
+        return InvalidationOps.applyAllToRedis(ops, tier, generations)
+                .invoke(() -> InvalidationOps.applyToL1(ops, l1, generations))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.debugf("Invalidations of another instance not applied to Redis [%s]; kept for replay: %s",
+                            failure.toString(), ops);
+                    return remember(ops);
+                });
+    }
+
+    /**
+     * Invalidations that nobody can replay key by key any more (their holder went silent): every cache is
+     * flushed at the next replay, and L2 is not read until then.
+     */
+    void flushAllAtReplay() {
+        synchronized (pending) {
+            overflow = true;
+            pending.clear();
+            dirty = true;
+        }
+        l1.clear();
+    }
+
     /** Applies the invalidations waiting for Redis, then clears every L1. One replay at a time. */
     Uni<Void> replay() {
         List<String> ops;

@@ -130,6 +130,7 @@ final class TopologyReconciler {
                 ClusterTopology.View after = topology.lastPolled();
                 boolean moved = after != null && (before == null || !after.signature().equals(before.signature())
                         || !after.addresses().equals(before.addresses()));
+                LOG.debugf("A write's cache step failed [%s]; after the next poll, moved: %s", failure.toString(), moved);
                 return moved ? attempt.get() : Uni.createFrom().failure(failure);
             }));
         });
