@@ -54,11 +54,12 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
 
     /**
      * {@code cacheHits}/{@code tokensSaved}: exact hits; {@code semanticHits}/{@code semanticTokensSaved}: the semantic
-     * cache's.
+     * cache's; {@code semanticShadowAgreed}/{@code Disagreed}: shadow mode's comparisons with the brain.
      */
     @RegisterForReflection
     public record Ai(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
-            long spendLimited, long semanticHits, long semanticTokensSaved) {
+            long spendLimited, long semanticHits, long semanticTokensSaved, long semanticShadowAgreed,
+            long semanticShadowDisagreed) {
     }
 
     static CacheStatsView of(CacheMonitor monitor, CacheStats stats, AiStats ai, ProjectWarmer.Figures warming,
@@ -81,7 +82,8 @@ public record CacheStatsView(boolean enabled, String health, String state, List<
                 new Redis(r.connected(), r.usedMemoryBytes(), r.maxMemoryBytes(), r.evictionPolicy(),
                         r.settingProblems()),
                 new Ai(a.upstreamCalls(), a.upstreamErrors(), a.cacheHits(), a.tokensUsed(), a.tokensSaved(),
-                        a.spendLimited(), a.semanticHits(), a.semanticTokensSaved()),
+                        a.spendLimited(), a.semanticHits(), a.semanticTokensSaved(), a.semanticShadowAgreed(),
+                        a.semanticShadowDisagreed()),
                 warming);
     }
 

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -57,13 +58,15 @@ public interface AiConfig {
     Duration inflightWait();
 
     /**
-     * {@code AI_SEMANTIC_CACHE}: on an exact miss, serve the decision of an earlier prompt that means the
-     * same in the same project state (see {@code dev.scenecache.ai.semantic.SemanticDecisions}). Off by
-     * default: then the embedding model is never loaded. {@code PUT /admin/ai/semantic/enabled} switches it
-     * at run time.
+     * {@code AI_SEMANTIC_CACHE}: {@code true} serves, on an exact miss, the decision of an earlier prompt that
+     * means the same in the same project state (see {@code dev.scenecache.ai.semantic.SemanticDecisions});
+     * {@code shadow} looks it up but still asks the brain, serves its decision and counts whether they agree;
+     * {@code false} (the default) never loads the embedding model. {@code PUT /admin/ai/semantic/mode} (or
+     * {@code /enabled}) switches it at run time.
      */
     @WithDefault("false")
-    boolean semanticCache();
+    @Pattern(regexp = "(?i)true|false|shadow", message = "must be false, true or shadow")
+    String semanticCache();
 
     /**
      * {@code AI_SEMANTIC_THRESHOLD}: the least cosine similarity (from -1 to 1; unit-length all-MiniLM-L6-v2

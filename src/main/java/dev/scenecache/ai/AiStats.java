@@ -20,14 +20,16 @@ public class AiStats {
 
     /** The figures since start, or since the last reset. */
     public record Snapshot(long upstreamCalls, long upstreamErrors, long cacheHits, long tokensUsed, long tokensSaved,
-            long spendLimited, long semanticHits, long semanticTokensSaved) {
-        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0);
+            long spendLimited, long semanticHits, long semanticTokensSaved, long semanticShadowAgreed,
+            long semanticShadowDisagreed) {
+        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         Snapshot minus(Snapshot o) {
             return new Snapshot(upstreamCalls - o.upstreamCalls, upstreamErrors - o.upstreamErrors,
                     cacheHits - o.cacheHits, tokensUsed - o.tokensUsed, tokensSaved - o.tokensSaved,
                     spendLimited - o.spendLimited, semanticHits - o.semanticHits,
-                    semanticTokensSaved - o.semanticTokensSaved);
+                    semanticTokensSaved - o.semanticTokensSaved, semanticShadowAgreed - o.semanticShadowAgreed,
+                    semanticShadowDisagreed - o.semanticShadowDisagreed);
         }
     }
 
@@ -38,6 +40,8 @@ public class AiStats {
     private final LongAdder tokensSaved = new LongAdder();
     private final LongAdder semanticHits = new LongAdder();
     private final LongAdder semanticTokensSaved = new LongAdder();
+    private final LongAdder shadowAgreed = new LongAdder();
+    private final LongAdder shadowDisagreed = new LongAdder();
     private final LongAdder limitedByProject = new LongAdder();
     private final LongAdder limitedByInstance = new LongAdder();
     private volatile Snapshot baseline = Snapshot.ZERO;
@@ -78,6 +82,11 @@ public class AiStats {
         tokensSaved.add(tokens);
     }
 
+    /** Shadow mode: a semantic match compared with the brain's decision, which {@code agreed} or not. */
+    public void semanticShadowed(boolean agreed) {
+        (agreed ? shadowAgreed : shadowDisagreed).increment();
+    }
+
     /**
      * A decision made for an earlier prompt that means the same was served (the semantic cache); it had
      * cost {@code tokens}. Counted apart from the exact hits ({@code ai_semantic_hits_total} is the
@@ -104,7 +113,7 @@ public class AiStats {
     private Snapshot now() {
         return new Snapshot(upstreamCalls.sum(), upstreamErrors.sum(), cacheHits.sum(), tokensUsed.sum(),
                 tokensSaved.sum(), limitedByProject.sum() + limitedByInstance.sum(), semanticHits.sum(),
-                semanticTokensSaved.sum());
+                semanticTokensSaved.sum(), shadowAgreed.sum(), shadowDisagreed.sum());
     }
 
     private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {

@@ -70,20 +70,28 @@ public class DecisionService {
     /**
      * An exact miss with the semantic cache on: an earlier prompt's decision that passes the guards, the
      * threshold and the validity check; else the brain, through the exact cache, and the prompt indexed
-     * when this request was the one that asked it.
+     * when this request was the one that asked it. In shadow mode the brain is asked even when a match was
+     * found, its decision served, and the two compared.
      */
     private Uni<DecisionView> decideSemantically(UUID projectId, String hash, String prompt, ProjectContext context) {
         String contextHash = DecisionKey.context(brain.provider(), brain.model(), context);
         return semantic.lookup(projectId, contextHash, prompt, context).chain(lookup -> {
-            if (lookup.matched() && stillValid(lookup.answer(), context)) {
+            boolean matched = lookup.matched() && stillValid(lookup.answer(), context);
+            if (matched && !semantic.shadow()) {
                 semantic.served(projectId, prompt, lookup);
                 CacheHeaders.record(Vertx.currentContext(), CacheOutcome.HIT_SEMANTIC);
                 stats.semanticHit(lookup.answer().tokens());
                 return Uni.createFrom().item(DecisionView.of(lookup.answer(), true));
             }
-            return decide(projectId, hash, prompt, context, true).call(view -> view.cached()
-                    ? Uni.createFrom().voidItem()
-                    : semantic.remember(projectId, contextHash, hash, prompt, lookup));
+            return decide(projectId, hash, prompt, context, true)
+                    .invoke(view -> {
+                        if (matched) {
+                            stats.semanticShadowed(semantic.compared(projectId, prompt, lookup, view));
+                        }
+                    })
+                    .call(view -> view.cached()
+                            ? Uni.createFrom().voidItem()
+                            : semantic.remember(projectId, contextHash, hash, prompt, lookup));
         });
     }
 

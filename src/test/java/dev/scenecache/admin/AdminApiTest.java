@@ -75,7 +75,8 @@ class AdminApiTest {
                     .then().statusCode(200).body("cached", equalTo(false));
         }
         admin().get("/admin/ai/semantic").then().statusCode(200).body("enabled", equalTo(false))
-                .body("modelLoaded", equalTo(false)).body("hits", equalTo(0)).body("recentHits.size()", equalTo(0));
+                .body("mode", equalTo("off")).body("modelLoaded", equalTo(false)).body("hits", equalTo(0))
+                .body("recentHits.size()", equalTo(0)).body("shadow.agreed", equalTo(0));
         given().get("/admin/ai/semantic").then().statusCode(401);
     }
 

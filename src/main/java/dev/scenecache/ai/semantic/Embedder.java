@@ -65,16 +65,41 @@ public class Embedder {
         return model != null;
     }
 
+    /**
+     * Loads the model and the lexicon on a worker now, so that the first lookups do not wait for them (the tier
+     * was switched on); a failure is logged, and the first lookup tries again.
+     */
+    public void warmUp() {
+        try {
+            pool.execute(() -> {
+                try {
+                    model();
+                } catch (RuntimeException | Error e) {
+                    LOG.warnf("Semantic cache: the embedding model could not be loaded: %s", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("Semantic cache: warm-up not queued (%s)", e.toString());
+        }
+    }
+
     /** The unit-length embedding of {@code text}; a failure when the pool is full or it takes too long. */
     public Uni<float[]> embed(String text) {
+        return onWorker(() -> embedNow(text));
+    }
+
+    /**
+     * {@code work} on one of the workers (never the event loop), bounded as an embedding is: a failure when the
+     * queue is full or it takes longer than the timeout. The answer comes back on the caller's Vert.x context.
+     */
+    public <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
         return Uni.createFrom().deferred(() -> {
-            // The answer comes back on the request's Vert.x context, not on a worker or timer thread.
             Executor caller = CallerContext.current();
-            return Uni.createFrom().<float[]> emitter(emitter -> {
+            return Uni.createFrom().<T> emitter(emitter -> {
                 try {
                     pool.execute(() -> {
                         try {
-                            emitter.complete(embedNow(text));
+                            emitter.complete(work.get());
                         } catch (RuntimeException | Error e) {
                             emitter.fail(e);
                         }
@@ -104,9 +129,11 @@ public class Embedder {
                     requireJvm();
                     long start = System.nanoTime();
                     m = load();
+                    long lexicon = System.nanoTime();
+                    Lexicon.get(); // loaded with the model, on this worker: the first lookup uses both
                     model = m;
-                    LOG.infof("Semantic cache: embedding model all-MiniLM-L6-v2 (quantized) loaded in %d ms",
-                            (System.nanoTime() - start) / 1_000_000);
+                    LOG.infof("Semantic cache: embedding model all-MiniLM-L6-v2 (quantized) loaded in %d ms,"
+                            + " WordNet in %d ms", (lexicon - start) / 1_000_000, (System.nanoTime() - lexicon) / 1_000_000);
                 }
             }
         }

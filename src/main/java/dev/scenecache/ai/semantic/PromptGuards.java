@@ -111,13 +111,7 @@ public final class PromptGuards {
             q.appendReplacement(rest, " ");
         }
         q.appendTail(rest);
-        // As DecisionKey.normalise, but a trailing "%" or "!" is kept: "50%" is a value.
-        String text = rest.toString().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
-        text = NOT_CONTRACTION.matcher(text).replaceAll("$1 not");
-        text = text.replace("get rid of", "rid").replace("second to last", "penultimate")
-                .replace("second-to-last", "penultimate").replace("second last", "penultimate")
-                .replace("next to last", "penultimate").replace("next-to-last", "penultimate")
-                .replace("speed up", "make faster").replace("slow down", "make slower");
+        String text = normalised(rest.toString());
         freeText(text).ifPresent(quoted::add);
 
         List<String> named = new ArrayList<>();
@@ -199,6 +193,25 @@ public final class PromptGuards {
                 : edit || !values.isEmpty() ? "edit" : "none";
         return new Signature(negated, List.copyOf(numbers), operation, List.copyOf(named), List.copyOf(quoted),
                 List.copyOf(values));
+    }
+
+    /**
+     * The prompt as the guards read it, lower case, with its quoted text and the project's scene names and types
+     * taken out (they are compared by the signature): what {@link PromptDifferences} compares word by word.
+     */
+    static String unguardedText(String prompt, ProjectContext context) {
+        String text = normalised(QUOTED.matcher(Normalizer.normalize(prompt, Normalizer.Form.NFKC)).replaceAll(" "));
+        return context == null ? text : names(text, context, new ArrayList<>());
+    }
+
+    /** As DecisionKey.normalise, but a trailing "%" or "!" is kept ("50%" is a value); fixed phrases folded. */
+    private static String normalised(String text) {
+        text = text.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        text = NOT_CONTRACTION.matcher(text).replaceAll("$1 not");
+        return text.replace("get rid of", "rid").replace("second to last", "penultimate")
+                .replace("second-to-last", "penultimate").replace("second last", "penultimate")
+                .replace("next to last", "penultimate").replace("next-to-last", "penultimate")
+                .replace("speed up", "make faster").replace("slow down", "make slower");
     }
 
     /**

@@ -6,10 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import dev.scenecache.common.ProblemException;
 import dev.scenecache.common.Problems;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +45,12 @@ import io.smallrye.mutiny.Uni;
  * <li><b>Guards before scores.</b> An earlier prompt is a candidate only if its {@link PromptGuards}
  * signature equals this one's: the same negation, numbers and ordinals, operation, named scenes and
  * things, quoted text, colours and values. Then the nearest candidate at cosine similarity
- * {@code AI_SEMANTIC_THRESHOLD} or more is served; else the brain is asked as without this tier.</li>
+ * {@code AI_SEMANTIC_THRESHOLD} or more whose every difference is explained is served; else the brain is asked
+ * as without this tier.</li>
+ * <li><b>Every difference explained.</b> Every content word one prompt has and the other lacks must be a WordNet
+ * synonym of a word of the other, or the same in the editor's domain list; antonyms never match
+ * ({@link PromptDifferences}). Checked on the embedding workers, for the nearest {@value #EXPLAINED_AT_MOST}
+ * candidates at most.</li>
  * <li><b>Only what is still cached, still valid.</b> The match's decision is read from the decision cache
  * under its own key (nothing is loaded): a decision flushed, invalidated or expired is not served. It is
  * re-checked for validity like an exact hit (its target scene still there, with its name and type).</li>
@@ -54,6 +61,8 @@ import io.smallrye.mutiny.Uni;
  * <li><b>Single flight is kept.</b> Prompts that miss both tiers go through the exact cache's single
  * flight: concurrent identical misses still make one upstream call.</li>
  * </ol>
+ * <b>Shadow mode</b> ({@code AI_SEMANTIC_CACHE=shadow}): the lookup is made, the brain still asked and served,
+ * and the match compared with its decision ({@link SemanticShadow}).
  * Each semantic hit is recorded (prompt, matched prompt, score) in a bounded in-memory audit
  * ({@code AI_SEMANTIC_AUDIT}, {@code GET /admin/ai/semantic}) and counted in {@code ai_semantic_hits_total}.
  * Prompts are never logged.
@@ -62,6 +71,8 @@ import io.smallrye.mutiny.Uni;
 public class SemanticDecisions {
 
     private static final Logger LOG = Logger.getLogger(SemanticDecisions.class);
+    /** The nearest candidates checked for unexplained differences, at most (bounds a lookup's work). */
+    private static final int EXPLAINED_AT_MOST = 8;
 
     /** One semantic hit, as the audit shows it. */
     @RegisterForReflection
@@ -83,12 +94,15 @@ public class SemanticDecisions {
     private final Embedder embedder;
     private final SemanticIndex index;
     private final DecisionCache decisions;
-    private final AtomicBoolean enabled;
+    private final AtomicReference<Mode> mode;
+    private final SemanticShadow shadow;
     private final ArrayDeque<Hit> audit = new ArrayDeque<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder guarded = new LongAdder();
     private final LongAdder belowThreshold = new LongAdder();
+    private final LongAdder unexplained = new LongAdder();
     private final LongAdder skipped = new LongAdder();
+    private final Timer lookups;
 
     public SemanticDecisions(AiConfig config, Embedder embedder, SemanticIndex index, DecisionCache decisions,
             MeterRegistry registry) {
@@ -96,37 +110,93 @@ public class SemanticDecisions {
         this.embedder = embedder;
         this.index = index;
         this.decisions = decisions;
-        this.enabled = new AtomicBoolean(config.semanticCache());
+        this.mode = new AtomicReference<>(Mode.of(config.semanticCache()));
+        this.shadow = new SemanticShadow(registry, config.semanticAudit());
+        this.lookups = Timer.builder("ai.semantic.lookup")
+                .description("What an exact miss pays for the semantic lookup: embedding, index, guards, differences")
+                .publishPercentiles(0.5, 0.99).register(registry);
         FunctionCounter.builder("ai.semantic.hits", hits, LongAdder::sum)
                 .description("Decisions served from an earlier prompt that means the same (semantic cache)")
                 .register(registry);
-        for (var lookup : Map.of("guarded", guarded, "below_threshold", belowThreshold, "skipped", skipped)
-                .entrySet()) {
+        for (var lookup : Map.of("guarded", guarded, "below_threshold", belowThreshold, "unexplained", unexplained,
+                "skipped", skipped).entrySet()) {
             FunctionCounter.builder("ai.semantic.misses", lookup.getValue(), LongAdder::sum)
                     .description("Semantic lookups that served nothing: every candidate told apart by a guard,"
-                            + " none similar enough, or no lookup possible (Redis, the embedding queue)")
+                            + " none similar enough, a difference no synonym explains, or no lookup possible (Redis,"
+                            + " the embedding queue)")
                     .tag("reason", lookup.getKey()).register(registry);
         }
     }
 
+    /** {@code AI_SEMANTIC_CACHE}: off, on (matches are served), or shadow (looked up and compared, never served). */
+    public enum Mode {
+        OFF,
+        ON,
+        SHADOW;
+
+        /** {@code false}, {@code true} or {@code shadow} (any case). */
+        public static Mode of(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "false", "off" -> OFF;
+                case "true", "on" -> ON;
+                case "shadow" -> SHADOW;
+                default -> throw new IllegalArgumentException("AI_SEMANTIC_CACHE must be false, true or shadow, not ["
+                        + value + "]");
+            };
+        }
+    }
+
+    /** Whether exact misses are looked up (on, or in shadow). */
     public boolean enabled() {
-        return enabled.get();
+        return mode.get() != Mode.OFF;
+    }
+
+    /** Whether matches are compared with the brain's decision instead of served. */
+    public boolean shadow() {
+        return mode.get() == Mode.SHADOW;
+    }
+
+    public Mode mode() {
+        return mode.get();
     }
 
     /** Switches the tier on or off; on is refused (409) where it cannot run (the native executable). */
     public void setEnabled(boolean on) {
-        if (on && !Embedder.available()) {
+        setMode(on ? Mode.ON : Mode.OFF);
+    }
+
+    /** Sets the mode; on and shadow are refused (409) where the tier cannot run (the native executable). */
+    public void setMode(Mode to) {
+        if (to != Mode.OFF && !Embedder.available()) {
             throw new ProblemException(409, Problems.NOT_AVAILABLE,
                     "Not available", Embedder.UNAVAILABLE, List.of());
         }
-        enabled.set(on);
+        if (mode.getAndSet(to) == Mode.OFF && to != Mode.OFF) {
+            embedder.warmUp();
+        }
     }
 
-    /** {@code AI_SEMANTIC_CACHE=true} where it cannot run stops the start with the reason. */
+    /** {@code AI_SEMANTIC_CACHE=true} (or shadow) where it cannot run stops the start with the reason; else it warms up. */
     void check(@Observes StartupEvent event) {
-        if (config.semanticCache() && !Embedder.available()) {
-            throw new IllegalStateException("AI_SEMANTIC_CACHE=true: " + Embedder.UNAVAILABLE);
+        if (Mode.of(config.semanticCache()) != Mode.OFF) {
+            if (!Embedder.available()) {
+                throw new IllegalStateException("AI_SEMANTIC_CACHE=" + config.semanticCache() + ": " + Embedder.UNAVAILABLE);
+            }
+            embedder.warmUp(); // the model and WordNet load now, not during the first lookups
         }
+    }
+
+    public SemanticShadow shadowComparisons() {
+        return shadow;
+    }
+
+    /**
+     * Shadow mode: the brain decided {@code brain} for a prompt that {@code lookup} matched; counted and kept. Answers
+     * whether they agree.
+     */
+    public boolean compared(UUID projectId, String prompt, Lookup lookup, dev.scenecache.ai.DecisionView brain) {
+        return shadow.compared(projectId, new String(SemanticIndex.truncated(prompt), StandardCharsets.UTF_8),
+                lookup.matchedPrompt(), lookup.score(), lookup.answer(), brain);
     }
 
     public boolean available() {
@@ -161,37 +231,53 @@ public class SemanticDecisions {
     public Uni<Lookup> lookup(UUID projectId, String contextHash, String prompt, ProjectContext context) {
         PromptGuards.Signature signature = PromptGuards.of(prompt, context);
         byte[] signatureHash = SemanticIndex.signatureHash(signature);
+        long started = System.nanoTime();
         return embedder.embed(prompt)
                 .chain(vector -> index.entries(projectId, contextHash).chain(entries -> {
-                    SemanticIndex.Entry best = null;
-                    double bestScore = -2;
+                    List<Candidate> near = new ArrayList<>();
                     boolean anyGuarded = false;
+                    boolean anySigned = false;
                     for (SemanticIndex.Entry entry : entries) {
                         if (!Arrays.equals(entry.signature(), signatureHash)) {
                             anyGuarded = true;
                             continue;
                         }
+                        anySigned = true;
                         double score = entry.similarity(vector);
-                        if (score > bestScore) {
-                            best = entry;
-                            bestScore = score;
+                        if (score >= config.semanticThreshold()) {
+                            near.add(new Candidate(entry, score));
                         }
                     }
-                    if (best == null || bestScore < config.semanticThreshold()) {
-                        (best == null && anyGuarded ? guarded : belowThreshold).increment();
+                    if (near.isEmpty()) {
+                        (!anySigned && anyGuarded ? guarded : belowThreshold).increment();
                         return Uni.createFrom().item(new Lookup(vector, signature, null, null, 0));
                     }
-                    SemanticIndex.Entry match = best;
-                    double score = bestScore;
-                    return decisions.peek(projectId, match.decisionHash()).map(answer -> answer == null
-                            ? new Lookup(vector, signature, null, null, 0)
-                            : new Lookup(vector, signature, answer, match.prompt(), score));
+                    near.sort(Comparator.comparingDouble(Candidate::score).reversed());
+                    List<Candidate> nearest = near.subList(0, Math.min(near.size(), EXPLAINED_AT_MOST));
+                    // Every difference explained (WordNet lookups: on a worker, not on the event loop).
+                    return embedder.onWorker(() -> nearest.stream()
+                            .filter(c -> PromptDifferences.unexplained(prompt, c.entry().prompt(), context) == null)
+                            .findFirst().orElse(null))
+                            .chain(match -> {
+                                if (match == null) {
+                                    unexplained.increment();
+                                    return Uni.createFrom().item(new Lookup(vector, signature, null, null, 0));
+                                }
+                                return decisions.peek(projectId, match.entry().decisionHash()).map(answer -> answer == null
+                                        ? new Lookup(vector, signature, null, null, 0)
+                                        : new Lookup(vector, signature, answer, match.entry().prompt(), match.score()));
+                            });
                 }))
                 .onFailure().recoverWithItem(failure -> {
                     skipped.increment();
                     LOG.debugf("Semantic lookup skipped: %s", failure.toString());
                     return Lookup.NONE;
-                });
+                })
+                .invoke(() -> lookups.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /** An earlier prompt with this one's signature, at the threshold or above. */
+    private record Candidate(SemanticIndex.Entry entry, double score) {
     }
 
     /** Counts and records a match that was served. */

@@ -161,7 +161,10 @@ final class InvalidationSubscription {
                     for (int i = 0; i < gens.size(); i++) {
                         generations.advance(CacheNames.ALL.get(i), gens.get(i));
                     }
-                    return pending.replay();
+                    // A replay that fails does not fail the subscription: L2 stays unread while invalidations wait,
+                    // and the heartbeat tries the replay again (one slow command must not keep L1 and the
+                    // acknowledgements down, while more writes pile up for the next attempt).
+                    return pending.replay().onFailure().recoverWithNull();
                 })
                 .subscribe().with(ok -> {
                     connecting = false;

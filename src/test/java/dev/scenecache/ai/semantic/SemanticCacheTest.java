@@ -169,6 +169,49 @@ class SemanticCacheTest {
     }
 
     @Test
+    void shouldAskTheBrainAnywayInShadowModeServeItsDecisionAndCountWhetherItAgreed() {
+        String project = Api.createProject("Shadow");
+        String intro = Api.createScene(project, "Intro");
+        String second = Api.createScene(project, "Chart");
+        stub("editScene", second);
+        AiStats.Snapshot before = stats.sinceReset();
+        given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(Map.of("mode", "shadow"))
+                .put("/admin/ai/semantic/mode").then().statusCode(200).body("mode", equalTo("shadow"))
+                .body("enabled", equalTo(true));
+        long agreed = shadowCount("agreed");
+        long disagreed = shadowCount("disagreed");
+
+        // Action: a prompt, then a paraphrase that matches it. Expected: the brain is asked anyway, and agrees.
+        decide(project, "make scene 2 blue").statusCode(200).body("cached", equalTo(false));
+        decide(project, "Please make the second scene blue").statusCode(200).body("cached", equalTo(false))
+                .header("X-Cache", "MISS").body("targetSceneId", equalTo(second));
+        // Action: the brain now decides otherwise for another paraphrase. Expected: its decision is served, and the
+        // disagreement is listed with both decisions.
+        stub("editScene", intro);
+        decide(project, "can you make the second scene blue").statusCode(200).body("cached", equalTo(false))
+                .body("targetSceneId", equalTo(intro));
+
+        assertThat(calls()).as("upstream calls: every prompt asked the brain").isEqualTo(3);
+        assertThat(shadowCount("agreed") - agreed).isEqualTo(1);
+        assertThat(shadowCount("disagreed") - disagreed).isEqualTo(1);
+        given().auth().oauth2(ADMIN).get("/admin/ai/semantic").then().statusCode(200)
+                .body("shadow.recentDisagreements[0].prompt", equalTo("can you make the second scene blue"))
+                .body("shadow.recentDisagreements[0].semanticTargetSceneId", equalTo(second))
+                .body("shadow.recentDisagreements[0].brainTargetSceneId", equalTo(intro));
+        AiStats.Snapshot after = stats.sinceReset();
+        assertThat(after.semanticHits()).as("nothing served semantically").isEqualTo(before.semanticHits());
+        assertThat(after.semanticShadowDisagreed() - before.semanticShadowDisagreed()).isEqualTo(1);
+        assertThat(metric("ai_semantic_shadow_total{agreed=\"false\"")).isGreaterThanOrEqualTo(1.0);
+        given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(Map.of("mode", "sometimes"))
+                .put("/admin/ai/semantic/mode").then().statusCode(400);
+    }
+
+    private static long shadowCount(String which) {
+        return given().auth().oauth2(ADMIN).get("/admin/ai/semantic").then().statusCode(200).extract()
+                .jsonPath().getLong("shadow." + which);
+    }
+
+    @Test
     void shouldKeepTheMostRecentPromptsOfAProjectStateOncePerDecision() {
         java.util.UUID project = java.util.UUID.randomUUID();
         String context = "c".repeat(64);
@@ -204,9 +247,14 @@ class SemanticCacheTest {
     }
 
     private static double hitsMetric() {
+        return metric("ai_semantic_hits_total");
+    }
+
+    /** The value of the first metric line that starts with {@code prefix} (0 when none). */
+    private static double metric(String prefix) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("ai_semantic_hits_total")) {
+            if (line.startsWith(prefix)) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
