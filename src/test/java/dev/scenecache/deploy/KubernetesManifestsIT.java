@@ -31,8 +31,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
@@ -52,7 +54,8 @@ class KubernetesManifestsIT {
             "v1/Pod", Pod.class,
             "v1/ConfigMap", ConfigMap.class,
             "v1/Secret", Secret.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -81,6 +84,43 @@ class KubernetesManifestsIT {
         selects("the budget", budget.getSpec().getSelector().getMatchLabels(), deployment);
         Service service = only(resources, Service.class);
         selects("the Service", service.getSpec().getSelector(), deployment);
+    }
+
+    /**
+     * The autoscaler scales the Deployment on CPU between a minimum the budget keeps a replica of through a drain
+     * and a higher maximum, scales down only after a stabilisation window; the replicas spread over nodes.
+     */
+    @Test
+    void shouldGenerateAnAutoscalerConsistentWithTheBudgetAndSpreadTheReplicas() throws IOException {
+        List<HasMetadata> resources = load(Path.of("target", "kubernetes", "kubernetes.yml"));
+        Deployment deployment = only(resources, Deployment.class);
+        HorizontalPodAutoscaler hpa = only(resources, HorizontalPodAutoscaler.class);
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        int min = hpa.getSpec().getMinReplicas();
+        assertThat(min).as("minimum replicas").isGreaterThanOrEqualTo(2);
+        assertThat(hpa.getSpec().getMaxReplicas()).as("maximum replicas").isGreaterThan(min);
+        assertThat(deployment.getSpec().getReplicas()).as("the Deployment's replicas within the autoscaler's range")
+                .isBetween(min, hpa.getSpec().getMaxReplicas());
+        assertThat(hpa.getSpec().getMetrics()).anySatisfy(m -> {
+            assertThat(m.getType()).isEqualTo("Resource");
+            assertThat(m.getResource().getName()).isEqualTo("cpu");
+            assertThat(m.getResource().getTarget().getAverageUtilization()).isBetween(1, 100);
+        });
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isPositive();
+        // The budget lets a drain take at most min - 1 replicas: at least one keeps serving at the minimum.
+        PodDisruptionBudget budget = only(resources, PodDisruptionBudget.class);
+        if (budget.getSpec().getMaxUnavailable() != null) {
+            assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).as("maxUnavailable").isBetween(1, min - 1);
+        } else {
+            assertThat(budget.getSpec().getMinAvailable().getIntVal()).as("minAvailable").isBetween(1, min - 1);
+        }
+        List<TopologySpreadConstraint> spread = deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        assertThat(spread).extracting(TopologySpreadConstraint::getTopologyKey).contains("kubernetes.io/hostname");
+        for (TopologySpreadConstraint constraint : spread) {
+            selects("a spread constraint", constraint.getLabelSelector().getMatchLabels(), deployment);
+        }
     }
 
     @Test

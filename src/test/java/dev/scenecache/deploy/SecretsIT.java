@@ -22,7 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.scenecache.testing.AiStub;
 import dev.scenecache.testing.RedisProbe;
@@ -35,15 +39,17 @@ import dev.scenecache.testing.ServiceProcess;
  * runs a full scenario — decisions that go upstream, admin calls with the right and a wrong token, and a
  * failure of each dependency: the AI provider erring and refusing the key, Redis stalled, PostgreSQL
  * stopped. Then its whole log (INFO, the default level) and every answer's headers and body are searched
- * for each secret, and the log for the prompts' text.
+ * for each secret, and the log for the prompts' text; in plain text and in JSON ({@code LOG_JSON=true}).
  */
 class SecretsIT {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<String> answers = new ArrayList<>();
 
-    @Test
-    void shouldNeverWriteASecretOrAPromptToTheLogOrAnAnswer() throws Exception {
+    /** In plain text and in JSON logs ({@code LOG_JSON=true}), where every line must be a JSON object too. */
+    @ParameterizedTest(name = "LOG_JSON={0}")
+    @ValueSource(booleans = { false, true })
+    void shouldNeverWriteASecretOrAPromptToTheLogOrAnAnswer(boolean json) throws Exception {
         SecureServers.TlsPostgres pg = SecureServers.postgres();
         SecureServers.TlsRedis redis = SecureServers.redis();
         String aiKey = "sk-" + UUID.randomUUID();
@@ -65,7 +71,7 @@ class SecretsIT {
         env.putAll(redis.env(SecureServers.authority().caFile()));
         env.putAll(Map.of("AI_PROVIDER", "openai", "AI_BASE_URL", "http://127.0.0.1:" + AiStub.server().port() + prefix + "/v1",
                 "AI_API_KEY", aiKey, "AI_TIMEOUT", "3s", "AI_RETRIES", "0",
-                "ADMIN_TOKEN", "", "ADMIN_TOKEN_SHA256", sha256(adminToken)));
+                "ADMIN_TOKEN", "", "ADMIN_TOKEN_SHA256", sha256(adminToken), "LOG_JSON", Boolean.toString(json)));
         String log;
         try (ServiceProcess service = ServiceProcess.start("secrets", env)) {
             String project = id(
@@ -140,6 +146,19 @@ class SecretsIT {
         assertThat(log).as("prompt text in the log").doesNotContain(prompt);
         // The failures happened and were written about, without the secrets.
         assertThat(log).contains("Database unavailable");
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            List<String> lines = logs.lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as("log lines").hasSizeGreaterThan(10);
+            for (String line : lines) {
+                JsonNode record = mapper.readTree(line);
+                assertThat(record.isObject()).as(line).isTrue();
+                assertThat(record.path("message").isTextual()).as("a message: %s", line).isTrue();
+                assertThat(record.path("level").isTextual()).as("a level: %s", line).isTrue();
+            }
+        } else {
+            assertThat(log.lines().findFirst().orElse("")).as("plain text by default").doesNotStartWith("{");
+        }
         assertThat(everything).contains("The AI provider failed").contains("Redis unreachable");
     }
 
