@@ -307,29 +307,24 @@ public final class DecisionBenchmark {
     }
 
     /** Waits (at most two minutes) until the service's readiness says its cache is ok. */
-    private static void awaitCacheOk(ServiceProcess service) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
-        while (!HTTP.send(request(service, "GET", "/q/health/ready", null), HttpResponse.BodyHandlers.ofString()).body()
-                .replace(" ", "").contains("\"cache\":\"ok\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the cache never became ok");
-            }
-            Thread.sleep(200);
-        }
+    private static void awaitCacheOk(ServiceProcess service) {
+        org.awaitility.Awaitility.await("the cache ok").atMost(java.time.Duration.ofMinutes(2))
+                .pollInterval(java.time.Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> HTTP.send(request(service, "GET", "/q/health/ready", null), HttpResponse.BodyHandlers.ofString())
+                        .body().replace(" ", "").contains("\"cache\":\"ok\""));
     }
 
     /**
      * Waits (at most 30 s) until the service's log says the semantic tier's model and WordNet are loaded; a service
      * that loads them on first use only (before 2026-12-07) is then measured cold, and the report says so.
      */
-    private static void awaitWarmUp(Path log) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!java.nio.file.Files.readString(log).contains("Semantic cache: embedding model")) {
-            if (System.nanoTime() > deadline) {
-                say("the service did not load its model at start: the semantic replay is measured cold");
-                return;
-            }
-            Thread.sleep(200);
+    private static void awaitWarmUp(Path log) {
+        try {
+            org.awaitility.Awaitility.await("the semantic tier warm").atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> java.nio.file.Files.readString(log).contains("Semantic cache: embedding model"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            say("the service did not load its model at start: the semantic replay is measured cold");
         }
     }
 
