@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.scenecache.ai.AiStats;
 import dev.scenecache.cache.CacheAdmin;
+import dev.scenecache.cache.CacheAnalytics;
 import dev.scenecache.cache.CacheInvalidator;
 import dev.scenecache.cache.CacheMonitor;
 import dev.scenecache.cache.CacheNames;
@@ -57,9 +58,11 @@ public class AdminResource {
     private final CacheInvalidator invalidator;
     private final CacheAdmin cache;
     private final ProjectWarmer warmer;
+    private final CacheAnalytics analytics;
 
     public AdminResource(CacheMonitor monitor, CacheStats stats, AiStats ai, CacheInvalidator invalidator,
-            CacheAdmin cache, ProjectWarmer warmer) {
+            CacheAdmin cache, ProjectWarmer warmer, CacheAnalytics analytics) {
+        this.analytics = analytics;
         this.warmer = warmer;
         this.monitor = monitor;
         this.stats = stats;
@@ -75,12 +78,20 @@ public class AdminResource {
                 cache.circuit(), cache.l1Entries(), cache.l1Bytes()));
     }
 
+    /** Misses by cause, the TTL's fit and recommendation, the hottest keys: per cache, on this instance. */
+    @GET
+    @Path("/analytics")
+    public CacheAnalytics.Report analytics() {
+        return analytics.report();
+    }
+
     @POST
     @Path("/stats/reset")
     public void reset() {
         stats.reset();
         ai.reset();
         monitor.restartWindow();
+        analytics.restartWindows();
         LOG.info("Cache statistics reset");
     }
 

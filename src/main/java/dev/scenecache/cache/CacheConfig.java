@@ -89,6 +89,8 @@ public interface CacheConfig {
 
     Warming warming();
 
+    Analytics analytics();
+
     interface Ttl {
         /** Projects, scenes, scene lists and preferences, in seconds. */
         @WithDefault("3600")
@@ -101,6 +103,21 @@ public interface CacheConfig {
         /** Component builds, in seconds. */
         @WithDefault("86400")
         long components();
+
+        /**
+         * {@code CACHE_TTL_ADAPTIVE}: each cache's TTL follows its recommendation ({@code GET
+         * /admin/cache/analytics}), one window at a time, between {@link #adaptiveMin} and {@link #adaptiveMax}.
+         */
+        @WithDefault("false")
+        boolean adaptive();
+
+        /** The shortest TTL an adaptive TTL goes to, in seconds. */
+        @WithDefault("60")
+        long adaptiveMin();
+
+        /** The longest TTL an adaptive TTL goes to (and a recommendation says), in seconds. */
+        @WithDefault("86400")
+        long adaptiveMax();
     }
 
     interface L1 {
@@ -200,5 +217,23 @@ public interface CacheConfig {
         /** Projects warmed at once on this instance; an {@code open} beyond it is skipped (and counted). */
         @WithDefault("8")
         int maxProjects();
+    }
+
+    interface Analytics {
+        /** Miss causes, the TTL's fit and hot keys ({@code GET /admin/cache/analytics}). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How many keys (and groups) the miss causes remember; a forgotten key's next miss is cold. */
+        @WithDefault("50000")
+        long trackedKeys();
+
+        /** How many of the hottest keys per cache are reported (four times as many are watched). */
+        @WithDefault("10")
+        int hotKeys();
+
+        /** How often the recommended TTL is worked out again (from at least 20 endings since the last time). */
+        @WithDefault("1m")
+        Duration window();
     }
 }

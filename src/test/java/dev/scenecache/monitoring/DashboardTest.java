@@ -92,6 +92,13 @@ class DashboardTest {
             assertThat(browser.findElement(By.cssSelector("#cache-table tr[data-cache='scene']")).getText())
                     .contains("75.0%");
 
+            // The analytics table: the scene cache's misses and TTL as GET /admin/cache/analytics reports them.
+            JsonPath analytics = admin().get("/admin/cache/analytics").then().statusCode(200).extract().jsonPath();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    browser.findElement(By.cssSelector("#analytics-table tr[data-cache='scene']")).getText())
+                    .contains("(" + analytics.getString("caches.scene.ttl.reason") + ")")
+                    .contains(analytics.getString("caches.scene.hotKeys[0].key").substring(0, 12)));
+
             // Traffic: six more hits. The page follows: new totals, and a point of the scene line in the chart.
             for (int i = 0; i < 6; i++) {
                 given().get("/projects/{p}/scenes/{s}", project, scene).then().statusCode(200);

@@ -308,7 +308,7 @@ public class Coherence {
 
     /** Drops every entry of a group (a project, a user) in O(1): its generation counter moves on. */
     public Uni<Void> invalidateGroup(String group) {
-        l1.invalidateIf(k -> k.group().equals(group));
+        l1.invalidateGroup(group);
         knownGenerations.forget(group);
         List<String> ops = List.of(InvalidationOps.group(group));
         if (!l2Writable()) {
@@ -321,7 +321,7 @@ public class Coherence {
 
     /** Drops every entry of a cache on every instance in O(1): the cache's generation counter moves on. */
     public Uni<Void> flush(String cache) {
-        l1.invalidateIf(k -> k.cache().equals(cache));
+        l1.invalidateCache(cache);
         List<String> missed = List.of(InvalidationOps.flush(cache));
         if (!l2Writable()) {
             return missed(missed);

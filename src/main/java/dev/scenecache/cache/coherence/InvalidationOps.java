@@ -52,12 +52,12 @@ final class InvalidationOps {
             String[] f = op.split("\t", -1);
             switch (f[0]) {
                 case "k" -> l1.invalidate(new CacheKey(f[1], f[2], f[3]));
-                case "g" -> l1.invalidateIf(k -> k.group().equals(f[1]));
+                case "g" -> l1.invalidateGroup(f[1]);
                 case "f" -> {
                     if (f.length > 2) {
                         generations.advance(f[1], Long.parseLong(f[2]));
                     }
-                    l1.invalidateIf(k -> k.cache().equals(f[1]));
+                    l1.invalidateCache(f[1]);
                 }
                 case "c" -> l1.clear();
                 default -> LOG.debugf("Unknown invalidation [%s]", f[0]);

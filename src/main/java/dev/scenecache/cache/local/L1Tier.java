@@ -3,7 +3,6 @@ package dev.scenecache.cache.local;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,10 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheStats;
+import dev.scenecache.cache.analytics.KeyHistory;
 import dev.scenecache.cache.coherence.Coherence;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -62,7 +63,12 @@ public class L1Tier {
     private static final int STRIPES = 4096; // a power of two
     private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
 
-    public L1Tier(CacheConfig config, CacheStats stats) {
+    private final KeyHistory history;
+    private final long maxMillis;
+
+    public L1Tier(CacheConfig config, CacheStats stats, KeyHistory history) {
+        this.history = history;
+        this.maxMillis = config.l1().ttl().toMillis();
         // Caffeine bounds by weight or by count, not both: every entry weighs at least its share of the
         // weight budget, so the count can never pass max-entries while the bytes stay within budget.
         long maxNanos = config.l1().ttl().toNanos();
@@ -74,8 +80,11 @@ public class L1Tier {
                 .expireAfter(Expiry.<CacheKey, Entry> writing((k, e) -> Duration.ofNanos(Math.max(1,
                         Math.min(maxNanos, (e.keepUntil() - System.currentTimeMillis()) * 1_000_000L)))))
                 .removalListener((k, v, cause) -> {
-                    if (cause.wasEvicted() && k != null) {
+                    if (k != null && cause == RemovalCause.SIZE) {
                         stats.of(k.cache()).evictions.increment();
+                        history.leftL1(k, true);
+                    } else if (k != null && cause == RemovalCause.EXPIRED) {
+                        history.leftL1(k, false);
                     }
                 })
                 .executor(Runnable::run)
@@ -100,7 +109,15 @@ public class L1Tier {
      */
     public void putIfUnchanged(CacheKey key, Entry entry, long stamp) {
         int stripe = stripe(key);
-        cache.asMap().compute(key, (k, current) -> invalidations.get(stripe) == stamp ? entry : current);
+        boolean[] kept = new boolean[1];
+        cache.asMap().compute(key, (k, current) -> {
+            kept[0] = invalidations.get(stripe) == stamp;
+            return kept[0] ? entry : current;
+        });
+        if (kept[0]) {
+            history.keptInL1(key, entry.storedAt(), entry.freshUntil(),
+                    Math.min(entry.keepUntil(), System.currentTimeMillis() + maxMillis));
+        }
     }
 
     /**
@@ -121,18 +138,30 @@ public class L1Tier {
 
     public void invalidate(CacheKey key) {
         invalidations.incrementAndGet(stripe(key));
+        history.invalidated(key);
         loads.remove(key);
         cache.invalidate(key);
     }
 
-    public void invalidateIf(Predicate<CacheKey> which) {
+    /** Drops every entry of a group (a project, a user). */
+    public void invalidateGroup(String group) {
         invalidateAllStripes();
-        loads.keySet().removeIf(which);
-        cache.asMap().keySet().removeIf(which);
+        history.invalidatedGroup(group);
+        loads.keySet().removeIf(k -> k.group().equals(group));
+        cache.asMap().keySet().removeIf(k -> k.group().equals(group));
+    }
+
+    /** Drops every entry of a cache (a flush). */
+    public void invalidateCache(String name) {
+        invalidateAllStripes();
+        history.invalidatedCache(name);
+        loads.keySet().removeIf(k -> k.cache().equals(name));
+        cache.asMap().keySet().removeIf(k -> k.cache().equals(name));
     }
 
     public void clear() {
         invalidateAllStripes();
+        history.invalidatedAll();
         loads.clear();
         cache.invalidateAll();
     }

@@ -8,11 +8,13 @@ import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.CacheSpec;
 import dev.scenecache.cache.CacheTtl;
+import dev.scenecache.cache.analytics.Analytics;
 
 /**
  * How long entries live: the TTL of each cache ({@code CACHE_TTL_*}) with ±{@code CACHE_TTL_JITTER}, a
  * value's own shorter TTL ({@link CacheTtl}), the stale-if-error grace past it and the refresh-ahead
- * window before its end. Only the caches whose source is PostgreSQL (projects, scenes, scene lists,
+ * window before its end; with {@code CACHE_TTL_ADAPTIVE}, the cache's TTL follows its recommendation. Only the caches whose
+ * source is PostgreSQL (projects, scenes, scene lists,
  * preferences) have a grace and refresh ahead: decisions and component builds do not come from the
  * database (docs/architecture.md, "Freshness").
  */
@@ -20,9 +22,11 @@ import dev.scenecache.cache.CacheTtl;
 public class TtlPolicy {
 
     private final CacheConfig config;
+    private final Analytics analytics;
 
-    public TtlPolicy(CacheConfig config) {
+    public TtlPolicy(CacheConfig config, Analytics analytics) {
         this.config = config;
+        this.analytics = analytics;
     }
 
     /** The TTL of a cache's entries, before jitter. */
@@ -35,10 +39,14 @@ public class TtlPolicy {
         return seconds * 1000;
     }
 
-    /** The TTL of a value just loaded: its own when it asks for a shorter one, else the cache's, jittered. */
+    /**
+     * The TTL of a value just loaded: its own when it asks for a shorter one, else the cache's (adaptive: the
+     * one {@link Analytics} works out, within its bounds), jittered.
+     */
     public long ttlOf(CacheSpec spec, Object value) {
+        long cacheTtl = analytics.ttlMillis(spec.cache(), spec.ttlMillis());
         long own = ownTtlMillis(value);
-        return own > 0 && own < spec.ttlMillis() ? own : jitter(spec.ttlMillis());
+        return own > 0 && own < cacheTtl ? own : jitter(cacheTtl);
     }
 
     /** How long a value's Redis entry outlives its TTL: the grace, unless the value asked for its own TTL. */

@@ -13,6 +13,9 @@ import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheOutcome;
 import dev.scenecache.cache.CacheSpec;
 import dev.scenecache.cache.CacheStats;
+import dev.scenecache.cache.analytics.Analytics;
+import dev.scenecache.cache.analytics.ContentHash;
+import dev.scenecache.cache.analytics.KeyHistory;
 import dev.scenecache.cache.coherence.Coherence;
 import dev.scenecache.cache.local.L1Tier;
 import dev.scenecache.cache.redis.EntryCodec;
@@ -41,6 +44,7 @@ import io.vertx.core.Vertx;
  * <p>
  * Every entry carries when it was stored and until when it is fresh ({@link EntryCodec}): the cache's TTL
  * ({@link TtlPolicy}) bounds both tiers. The invariants: docs/architecture.md, "The cache" and "Freshness".
+ * Each tier's misses, with their causes, and each lookup go to {@link Analytics}, which never changes an answer.
  */
 @ApplicationScoped
 public class TwoTierCache {
@@ -56,9 +60,11 @@ public class TwoTierCache {
     private final StaleIfError source;
     private final RefreshAhead refreshAhead;
     private final LocalCopies local;
+    private final Analytics analytics;
 
     TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config, TtlPolicy ttl,
-            StaleIfError source, RefreshAhead refreshAhead, LocalCopies local) {
+            StaleIfError source, RefreshAhead refreshAhead, LocalCopies local, Analytics analytics) {
+        this.analytics = analytics;
         this.l1 = l1;
         this.l2 = l2;
         this.coherence = coherence;
@@ -75,18 +81,23 @@ public class TwoTierCache {
         CacheStats.Counters counters = stats.of(spec.cache());
         if (!coherence.enabled()) {
             counters.bypasses.increment();
+            analytics.bypassedBoth(spec.cache());
             CacheHeaders.record(context, CacheOutcome.BYPASS);
             return loader.get();
         }
+        long seq = analytics.start();
         // Read before L1 is looked at: vouches that no invalidation of the key was applied since.
         long stamp = l1.stamp(key);
         L1Tier.Entry expired = null;
-        if (coherence.l1Usable()) {
+        boolean l1Usable = coherence.l1Usable();
+        boolean heldExpired = false;
+        if (l1Usable) {
             L1Tier.Entry entry = l1.get(key);
             if (entry != null) {
                 long now = System.currentTimeMillis();
                 if (entry.freshAt(now)) {
                     counters.l1Hits.increment();
+                    analytics.lookup(key, true);
                     CacheHeaders.record(context, CacheOutcome.HIT_L1);
                     if (entry.negative()) {
                         return Uni.createFrom().failure(Answer.notFound(entry.detail()));
@@ -95,16 +106,19 @@ public class TwoTierCache {
                     return Uni.createFrom().item(entry.value());
                 }
                 expired = entry.negative() ? null : entry;
+                heldExpired = true;
             }
         }
+        analytics.l1Missed(key, l1Usable, heldExpired);
         // One load per key at a time, shared by the reads that arrive meanwhile: an in-process cache of
         // the load in flight, trusted like L1 only while this instance hears invalidations (a write it
         // did not hear about must not hand a later reader the value loaded before its commit).
         L1Tier.Entry expiredInL1 = expired;
-        Uni<Answer> shared = coherence.l1Usable()
-                ? l1.sharedLoad(key, () -> load(key, spec, loader, counters, stamp, expiredInL1))
-                : load(key, spec, loader, counters, stamp, expiredInL1);
+        Uni<Answer> shared = l1Usable
+                ? l1.sharedLoad(key, () -> load(key, spec, loader, counters, stamp, seq, expiredInL1))
+                : load(key, spec, loader, counters, stamp, seq, expiredInL1);
         return shared.map(answer -> {
+            analytics.lookup(key, answer.outcome().tier() != null && !answer.outcome().stale());
             CacheHeaders.record(context, answer.outcome(), answer.outcome().stale()
                     ? Math.max(0, (System.currentTimeMillis() - answer.storedAt()) / 1000)
                     : -1);
@@ -144,8 +158,9 @@ public class TwoTierCache {
     }
 
     private Uni<Answer> load(CacheKey key, CacheSpec spec, Supplier<Uni<Object>> loader, CacheStats.Counters counters,
-            long stamp, L1Tier.Entry expiredInL1) {
+            long stamp, long seq, L1Tier.Entry expiredInL1) {
         if (!coherence.l2Usable()) {
+            analytics.l2Bypassed(spec.cache());
             return source.load(key, spec, loader, counters, CacheOutcome.BYPASS,
                     StaleIfError.Expired.inL1Only(expiredInL1, stamp));
         }
@@ -162,6 +177,7 @@ public class TwoTierCache {
                 })
                 .chain(read -> {
                     if (read == null) {
+                        analytics.l2Bypassed(spec.cache());
                         return source.load(key, spec, loader, counters, CacheOutcome.BYPASS,
                                 StaleIfError.Expired.inL1Only(expiredInL1, stamp));
                     }
@@ -169,6 +185,7 @@ public class TwoTierCache {
                         Answer hit = Answer.decode(read.value(), spec, cacheGeneration, config.maxEntryBytes());
                         if (hit != null) {
                             counters.l2Hits.increment();
+                            analytics.stored(key, seq, hit.storedAt(), hit.freshUntil(), ContentHash.of(read.value()));
                             local.keep(key, hit, spec, read.value().length, stamp);
                             if (hit.notFound() == null) {
                                 refreshAhead.afterHit(key, spec, loader, hit.storedAt(), hit.freshUntil(),
@@ -179,13 +196,15 @@ public class TwoTierCache {
                         // Current but not decodable (a deflated payload that does not inflate): a miss; no
                         // lease, so nothing is filled. (Other formats and garbage are misses of the script.)
                     }
+                    KeyHistory.Ending ending = analytics.l2Missed(key, read.expired());
                     StaleIfError.Expired expired = new StaleIfError.Expired(expiredInL1, read.expired(), stamp,
                             cacheGeneration, masters);
                     return source.load(key, spec, loader, counters, CacheOutcome.MISS, expired)
                             .map(answer -> answer.outcome() != CacheOutcome.MISS
-                                    || store(key, spec, answer, cacheGeneration, read, lease, stamp, counters)
-                                            ? answer
-                                            : answer.as(CacheOutcome.MISS_NOT_STORED));
+                                    || store(key, spec, answer, cacheGeneration, read, lease, stamp, seq, ending,
+                                            counters)
+                                                    ? answer
+                                                    : answer.as(CacheOutcome.MISS_NOT_STORED));
                 });
     }
 
@@ -194,7 +213,7 @@ public class TwoTierCache {
      * false when it is not to be stored (a not-found this cache does not keep, too large, not encodable).
      */
     private boolean store(CacheKey key, CacheSpec spec, Answer answer, long cacheGeneration, RedisTier.ReadResult read,
-            String lease, long stamp, CacheStats.Counters counters) {
+            String lease, long stamp, long seq, KeyHistory.Ending ending, CacheStats.Counters counters) {
         boolean negative = answer.notFound() != null;
         if (negative && !spec.negative()) {
             return false;
@@ -215,11 +234,13 @@ public class TwoTierCache {
         long now = System.currentTimeMillis();
         long ttlMillis = negative ? config.negativeTtl().toMillis() : ttl.ttlOf(spec, answer.value());
         Answer stored = new Answer(answer.value(), answer.notFound(), answer.outcome(), now, now + ttlMillis);
+        byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
+                negative ? 0 : spec.codec().version(answer.value()), now, now + ttlMillis, config.compressAboveBytes());
+        int hash = ContentHash.of(entry);
+        analytics.reloaded(key, ending, hash);
+        analytics.stored(key, seq, now, now + ttlMillis, hash);
         local.keep(key, stored, spec, payload.length, stamp);
         if (!read.hit()) {
-            byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
-                    negative ? 0 : spec.codec().version(answer.value()), now, now + ttlMillis,
-                    config.compressAboveBytes());
             l2.fill(key, lease, entry, negative ? ttlMillis : ttlMillis + ttl.graceOf(spec, answer.value()))
                     .subscribe().with(landed -> (landed ? counters.puts : counters.fillsRejected).increment(),
                             failure -> counters.errors.increment());

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheStats;
+import dev.scenecache.cache.analytics.KeyHistory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** L1's guard against fills that an invalidation overtook, without Quarkus. */
 class L1TierTest {
 
-    private final L1Tier l1 = new L1Tier(config(), new CacheStats(new SimpleMeterRegistry()));
+    private final L1Tier l1 = new L1Tier(config(), new CacheStats(new SimpleMeterRegistry()),
+            new KeyHistory(1000));
     private final CacheKey key = new CacheKey("scene", "p:1", "a");
 
     @Test
@@ -65,7 +67,7 @@ class L1TierTest {
     @Test
     void shouldRefuseAFillAfterAGroupInvalidationOrAClear() {
         long stamp = l1.stamp(key);
-        l1.invalidateIf(k -> k.group().equals("p:2")); // another group: every stripe moves all the same
+        l1.invalidateGroup("p:2"); // another group: every stripe moves all the same
         l1.putIfUnchanged(key, entry("old"), stamp);
         assertThat(l1.get(key)).isNull();
 
