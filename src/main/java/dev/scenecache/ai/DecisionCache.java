@@ -15,6 +15,8 @@ import dev.scenecache.cache.CachePeek;
 import dev.scenecache.cache.CacheRead;
 import dev.scenecache.cache.CacheSpec;
 import dev.scenecache.cache.ValueCodec;
+import dev.scenecache.common.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,9 +33,11 @@ public class DecisionCache {
     private final SpendLimits limits;
     private final CachePeek cache;
     private final CacheSpec spec;
+    private final Tracing tracing;
 
     public DecisionCache(Brain brain, InflightCalls inflight, AiStats stats, SpendLimits limits, CachePeek cache,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, Tracing tracing) {
+        this.tracing = tracing;
         this.brain = brain;
         this.inflight = inflight;
         this.stats = stats;
@@ -78,9 +82,20 @@ public class DecisionCache {
         // The spend limits are checked by the one call that asks the brain (single flight), right before it.
         Uni<Void> allowed = HeuristicBrain.PROVIDER.equals(brain.provider()) ? Uni.createFrom().voidItem()
                 : Uni.createFrom().deferred(() -> limits.acquire(projectId));
-        return inflight.once(key(projectId, hash).redisKey(), () -> allowed.chain(() -> brain.decide(prompt, context)
+        return inflight.once(key(projectId, hash).redisKey(), () -> allowed.chain(() -> ask(prompt, context)
                 .invoke(answer -> stats.upstreamCall(answer.tokens()))
                 .onFailure().invoke(f -> stats.upstreamError())), mine)
                 .invoke(() -> called.set(mine[0]));
+    }
+
+    /** The brain's call, as an {@code ai.brain.call} span (tracing on): provider, model, tokens; never the prompt. */
+    private Uni<BrainAnswer> ask(String prompt, ProjectContext context) {
+        Span span = tracing.start("ai.brain.call");
+        span.setAttribute("gen_ai.provider.name", brain.provider());
+        span.setAttribute("gen_ai.request.model", brain.model());
+        return Tracing.within(span, () -> brain.decide(prompt, context).invoke(answer -> {
+            span.setAttribute("gen_ai.response.model", answer.model() == null ? "" : answer.model());
+            span.setAttribute("gen_ai.usage.total_tokens", answer.tokens());
+        }));
     }
 }

@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.scenecache.cache.coherence.Coherence;
 import dev.scenecache.cache.redis.WriteOp;
 import dev.scenecache.cache.write.WriteThroughs;
+import dev.scenecache.common.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,10 +41,12 @@ public class CacheInvalidator {
 
     private final Coherence coherence;
     private final WriteThroughs cache;
+    private final Tracing tracing;
 
-    public CacheInvalidator(Coherence coherence, WriteThroughs cache) {
+    public CacheInvalidator(Coherence coherence, WriteThroughs cache, Tracing tracing) {
         this.coherence = coherence;
         this.cache = cache;
+        this.tracing = tracing;
     }
 
     /**
@@ -54,17 +58,28 @@ public class CacheInvalidator {
     }
 
     public Uni<Void> invalidate(CacheKey... keys) {
-        return coherence.invalidateKeys(List.of(keys));
+        return traced("keys", keys.length, () -> coherence.invalidateKeys(List.of(keys)));
     }
 
     /** Every entry of the group (all of a project's keys), in O(1). */
     public Uni<Void> invalidateGroup(String group) {
-        return coherence.invalidateGroup(group);
+        return traced("group", 1, () -> coherence.invalidateGroup(group));
     }
 
     /** Every entry of one cache, on every instance, in O(1). */
     public Uni<Void> flush(String cache) {
-        return coherence.flush(cache);
+        return traced("flush", 1, () -> coherence.flush(cache));
+    }
+
+    /**
+     * A {@code cache.write} span (tracing on): the Redis script, the invalidation's publication and the wait
+     * for every instance's acknowledgement, with what kind of write and how many operations.
+     */
+    private Uni<Void> traced(String kind, int operations, Supplier<Uni<Void>> write) {
+        Span span = tracing.start("cache.write");
+        span.setAttribute("cache.write.kind", kind);
+        span.setAttribute("cache.write.operations", operations);
+        return Tracing.within(span, write);
     }
 
     /** The cache operations of one committed write, applied together by {@link #apply()}. */
@@ -110,7 +125,8 @@ public class CacheInvalidator {
         }
 
         public Uni<Void> apply() {
-            return groupGeneration.chain(generation -> coherence.write(ops.stream().map(op -> op.apply(generation)).toList()));
+            return groupGeneration.chain(generation -> traced("entries", ops.size(),
+                    () -> coherence.write(ops.stream().map(op -> op.apply(generation)).toList())));
         }
     }
 }

@@ -178,12 +178,17 @@ public class Analytics {
         }
     }
 
-    /** L1 did not answer: it held {@code expiredEntry} past its TTL, or nothing; {@code usable} false: not asked. */
-    public void l1Missed(CacheKey key, boolean usable, boolean expiredEntry) {
-        if (enabled) {
-            count(key.cache(), 0, usable ? history.l1Miss(key, expiredEntry, System.currentTimeMillis())
-                    : MissCause.BYPASSED);
+    /**
+     * L1 did not answer: it held {@code expiredEntry} past its TTL, or nothing; {@code usable} false: not asked.
+     * Answers the cause (null when analytics is off).
+     */
+    public MissCause l1Missed(CacheKey key, boolean usable, boolean expiredEntry) {
+        if (!enabled) {
+            return null;
         }
+        MissCause cause = usable ? history.l1Miss(key, expiredEntry, System.currentTimeMillis()) : MissCause.BYPASSED;
+        count(key.cache(), 0, cause);
+        return cause;
     }
 
     /** Redis was not asked, or failed: the read went to the source. */
@@ -202,7 +207,7 @@ public class Analytics {
             return null;
         }
         long now = System.currentTimeMillis();
-        KeyHistory.Ending ending = history.l2Miss(key, expired != null, expired == null ? 0 : ContentHash.of(expired),
+        KeyHistory.Ending ending = history.l2Miss(key, expired != null, expired == null ? 0 : EntryChecksum.of(expired),
                 now);
         OfCache c = of(key.cache());
         count(key.cache(), 1, ending.cause());

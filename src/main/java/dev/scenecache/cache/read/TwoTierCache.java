@@ -14,13 +14,16 @@ import dev.scenecache.cache.CacheOutcome;
 import dev.scenecache.cache.CacheSpec;
 import dev.scenecache.cache.CacheStats;
 import dev.scenecache.cache.analytics.Analytics;
-import dev.scenecache.cache.analytics.ContentHash;
+import dev.scenecache.cache.analytics.EntryChecksum;
 import dev.scenecache.cache.analytics.KeyHistory;
+import dev.scenecache.cache.analytics.MissCause;
 import dev.scenecache.cache.coherence.Coherence;
 import dev.scenecache.cache.local.L1Tier;
 import dev.scenecache.cache.redis.EntryCodec;
 import dev.scenecache.cache.redis.RedisTier;
 import dev.scenecache.cache.redis.cluster.ClusterTopology;
+import dev.scenecache.common.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -45,6 +48,8 @@ import io.vertx.core.Vertx;
  * Every entry carries when it was stored and until when it is fresh ({@link EntryCodec}): the cache's TTL
  * ({@link TtlPolicy}) bounds both tiers. The invariants: docs/architecture.md, "The cache" and "Freshness".
  * Each tier's misses, with their causes, and each lookup go to {@link Analytics}, which never changes an answer.
+ * With tracing on, a read is a {@code cache.read} span (cache, key hash, tier, result, miss causes) with
+ * {@code cache.l2.read} and {@code cache.load} children ({@link Tracing}).
  */
 @ApplicationScoped
 public class TwoTierCache {
@@ -61,10 +66,12 @@ public class TwoTierCache {
     private final RefreshAhead refreshAhead;
     private final LocalCopies local;
     private final Analytics analytics;
+    private final Tracing tracing;
 
     TwoTierCache(L1Tier l1, RedisTier l2, Coherence coherence, CacheStats stats, CacheConfig config, TtlPolicy ttl,
-            StaleIfError source, RefreshAhead refreshAhead, LocalCopies local, Analytics analytics) {
+            StaleIfError source, RefreshAhead refreshAhead, LocalCopies local, Analytics analytics, Tracing tracing) {
         this.analytics = analytics;
+        this.tracing = tracing;
         this.l1 = l1;
         this.l2 = l2;
         this.coherence = coherence;
@@ -77,11 +84,22 @@ public class TwoTierCache {
     }
 
     public Uni<Object> read(CacheKey key, CacheSpec spec, Supplier<Uni<Object>> loader) {
+        Span span = tracing.start("cache.read");
+        if (!span.getSpanContext().isValid()) {
+            return read(key, spec, loader, span);
+        }
+        span.setAttribute("cache.name", spec.cache());
+        span.setAttribute("cache.key.hash", Tracing.hash(key.redisKey()));
+        return Tracing.within(span, () -> read(key, spec, loader, span));
+    }
+
+    private Uni<Object> read(CacheKey key, CacheSpec spec, Supplier<Uni<Object>> loader, Span span) {
         Context context = Vertx.currentContext();
         CacheStats.Counters counters = stats.of(spec.cache());
         if (!coherence.enabled()) {
             counters.bypasses.increment();
             analytics.bypassedBoth(spec.cache());
+            span.setAttribute("cache.result", "bypass");
             CacheHeaders.record(context, CacheOutcome.BYPASS);
             return loader.get();
         }
@@ -98,6 +116,8 @@ public class TwoTierCache {
                 if (entry.freshAt(now)) {
                     counters.l1Hits.increment();
                     analytics.lookup(key, true);
+                    span.setAttribute("cache.tier", "l1");
+                    span.setAttribute("cache.result", "hit");
                     CacheHeaders.record(context, CacheOutcome.HIT_L1);
                     if (entry.negative()) {
                         return Uni.createFrom().failure(Answer.notFound(entry.detail()));
@@ -109,16 +129,23 @@ public class TwoTierCache {
                 heldExpired = true;
             }
         }
-        analytics.l1Missed(key, l1Usable, heldExpired);
+        MissCause l1Cause = analytics.l1Missed(key, l1Usable, heldExpired);
+        if (l1Cause != null) {
+            span.setAttribute("cache.l1.miss_cause", l1Cause.tag());
+        }
         // One load per key at a time, shared by the reads that arrive meanwhile: an in-process cache of
         // the load in flight, trusted like L1 only while this instance hears invalidations (a write it
         // did not hear about must not hand a later reader the value loaded before its commit).
         L1Tier.Entry expiredInL1 = expired;
         Uni<Answer> shared = l1Usable
-                ? l1.sharedLoad(key, () -> load(key, spec, loader, counters, stamp, seq, expiredInL1))
-                : load(key, spec, loader, counters, stamp, seq, expiredInL1);
+                ? l1.sharedLoad(key, () -> load(key, spec, loader, counters, stamp, seq, expiredInL1, span))
+                : load(key, spec, loader, counters, stamp, seq, expiredInL1, span);
         return shared.map(answer -> {
-            analytics.lookup(key, answer.outcome().tier() != null && !answer.outcome().stale());
+            CacheOutcome outcome = answer.outcome();
+            analytics.lookup(key, outcome.tier() != null && !outcome.stale());
+            span.setAttribute("cache.result", outcome.stale() ? "stale" : outcome.header().toLowerCase(java.util.Locale.ROOT));
+            span.setAttribute("cache.tier",
+                    outcome.tier() == null ? "source" : outcome.tier().toLowerCase(java.util.Locale.ROOT));
             CacheHeaders.record(context, answer.outcome(), answer.outcome().stale()
                     ? Math.max(0, (System.currentTimeMillis() - answer.storedAt()) / 1000)
                     : -1);
@@ -158,18 +185,19 @@ public class TwoTierCache {
     }
 
     private Uni<Answer> load(CacheKey key, CacheSpec spec, Supplier<Uni<Object>> loader, CacheStats.Counters counters,
-            long stamp, long seq, L1Tier.Entry expiredInL1) {
+            long stamp, long seq, L1Tier.Entry expiredInL1, Span span) {
         if (!coherence.l2Usable()) {
             analytics.l2Bypassed(spec.cache());
-            return source.load(key, spec, loader, counters, CacheOutcome.BYPASS,
-                    StaleIfError.Expired.inL1Only(expiredInL1, stamp));
+            span.setAttribute("cache.l2.miss_cause", MissCause.BYPASSED.tag());
+            return Tracing.within(tracing.child("cache.load", span), () -> source.load(key, spec, loader, counters,
+                    CacheOutcome.BYPASS, StaleIfError.Expired.inL1Only(expiredInL1, stamp)));
         }
         // Redis Cluster: the masters trusted now, read before the generation (a failover moves the
         // generations on before it trusts new masters), so that this read is answered only by them.
         ClusterTopology.View masters = coherence.trustedMasters();
         long cacheGeneration = coherence.cacheGeneration(spec.cache());
         String lease = RefreshAhead.newLease();
-        return l2.read(key, cacheGeneration, lease, masters)
+        return Tracing.within(tracing.child("cache.l2.read", span), () -> l2.read(key, cacheGeneration, lease, masters))
                 .onFailure().recoverWithItem(failure -> {
                     counters.errors.increment();
                     LOG.debugf("Redis read of [%s] failed: [%s]", key.redisKey(), failure.toString());
@@ -178,14 +206,15 @@ public class TwoTierCache {
                 .chain(read -> {
                     if (read == null) {
                         analytics.l2Bypassed(spec.cache());
-                        return source.load(key, spec, loader, counters, CacheOutcome.BYPASS,
-                                StaleIfError.Expired.inL1Only(expiredInL1, stamp));
+                        span.setAttribute("cache.l2.miss_cause", MissCause.BYPASSED.tag());
+                        return Tracing.within(tracing.child("cache.load", span), () -> source.load(key, spec, loader,
+                                counters, CacheOutcome.BYPASS, StaleIfError.Expired.inL1Only(expiredInL1, stamp)));
                     }
                     if (read.hit()) {
                         Answer hit = Answer.decode(read.value(), spec, cacheGeneration, config.maxEntryBytes());
                         if (hit != null) {
                             counters.l2Hits.increment();
-                            analytics.stored(key, seq, hit.storedAt(), hit.freshUntil(), ContentHash.of(read.value()));
+                            analytics.stored(key, seq, hit.storedAt(), hit.freshUntil(), EntryChecksum.of(read.value()));
                             local.keep(key, hit, spec, read.value().length, stamp);
                             if (hit.notFound() == null) {
                                 refreshAhead.afterHit(key, spec, loader, hit.storedAt(), hit.freshUntil(),
@@ -197,9 +226,13 @@ public class TwoTierCache {
                         // lease, so nothing is filled. (Other formats and garbage are misses of the script.)
                     }
                     KeyHistory.Ending ending = analytics.l2Missed(key, read.expired());
+                    if (ending != null) {
+                        span.setAttribute("cache.l2.miss_cause", ending.cause().tag());
+                    }
                     StaleIfError.Expired expired = new StaleIfError.Expired(expiredInL1, read.expired(), stamp,
                             cacheGeneration, masters);
-                    return source.load(key, spec, loader, counters, CacheOutcome.MISS, expired)
+                    return Tracing.within(tracing.child("cache.load", span),
+                            () -> source.load(key, spec, loader, counters, CacheOutcome.MISS, expired))
                             .map(answer -> answer.outcome() != CacheOutcome.MISS
                                     || store(key, spec, answer, cacheGeneration, read, lease, stamp, seq, ending,
                                             counters)
@@ -236,7 +269,7 @@ public class TwoTierCache {
         Answer stored = new Answer(answer.value(), answer.notFound(), answer.outcome(), now, now + ttlMillis);
         byte[] entry = EntryCodec.encode(negative, payload, cacheGeneration, read.groupGeneration(),
                 negative ? 0 : spec.codec().version(answer.value()), now, now + ttlMillis, config.compressAboveBytes());
-        int hash = ContentHash.of(entry);
+        int hash = EntryChecksum.of(entry);
         analytics.reloaded(key, ending, hash);
         analytics.stored(key, seq, now, now + ttlMillis, hash);
         local.keep(key, stored, spec, payload.length, stamp);

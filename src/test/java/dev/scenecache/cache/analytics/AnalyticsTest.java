@@ -91,7 +91,7 @@ class AnalyticsTest {
         for (int i = 0; i < 30; i++) {
             CacheKey key = new CacheKey(CacheNames.SCENE, "p:1", "f" + i);
             var ending = fixed.l2Missed(key, entry("same"));
-            fixed.reloaded(key, ending, ContentHash.of(entry("same")));
+            fixed.reloaded(key, ending, EntryChecksum.of(entry("same")));
         }
         fixed.evaluate();
         assertThat(fixed.ttlMillis(CacheNames.SCENE, CONFIGURED * 1000)).isEqualTo(CONFIGURED * 1000);
@@ -101,7 +101,7 @@ class AnalyticsTest {
     private void expireAndReload(CacheKey key, String before, String after) {
         KeyHistory.Ending ending = analytics.l2Missed(key, entry(before));
         assertThat(ending.cause()).isEqualTo(MissCause.EXPIRED);
-        analytics.reloaded(key, ending, ContentHash.of(entry(after)));
+        analytics.reloaded(key, ending, EntryChecksum.of(entry(after)));
     }
 
     private long effectiveSeconds() {

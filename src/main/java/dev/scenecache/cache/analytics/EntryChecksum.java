@@ -4,10 +4,13 @@ import java.util.zip.CRC32C;
 
 import dev.scenecache.cache.redis.EntryCodec;
 
-/** A hash of a Redis entry's content (its body after the header), never 0: 0 means "unknown". */
-public final class ContentHash {
+/**
+ * A fast checksum (CRC32C) of a Redis entry's content (its kind and body), never 0: 0 means "unknown". For content addresses:
+ * {@code common.ContentHash}.
+ */
+public final class EntryChecksum {
 
-    private ContentHash() {
+    private EntryChecksum() {
     }
 
     public static int of(byte[] entry) {
