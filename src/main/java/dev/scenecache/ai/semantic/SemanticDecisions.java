@@ -2,10 +2,8 @@ package dev.scenecache.ai.semantic;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,7 @@ import dev.scenecache.ai.DecisionCache;
 import dev.scenecache.ai.ProjectContext;
 import dev.scenecache.common.ProblemException;
 import dev.scenecache.common.Problems;
+import dev.scenecache.common.Recent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -96,7 +95,7 @@ public class SemanticDecisions {
     private final DecisionCache decisions;
     private final AtomicReference<Mode> mode;
     private final SemanticShadow shadow;
-    private final ArrayDeque<Hit> audit = new ArrayDeque<>();
+    private final Recent<Hit> audit;
     private final LongAdder hits = new LongAdder();
     private final LongAdder guarded = new LongAdder();
     private final LongAdder belowThreshold = new LongAdder();
@@ -107,6 +106,7 @@ public class SemanticDecisions {
     public SemanticDecisions(AiConfig config, Embedder embedder, SemanticIndex index, DecisionCache decisions,
             MeterRegistry registry) {
         this.config = config;
+        this.audit = new Recent<>(config.semanticAudit());
         this.embedder = embedder;
         this.index = index;
         this.decisions = decisions;
@@ -217,11 +217,7 @@ public class SemanticDecisions {
 
     /** The most recent semantic hits, newest first. */
     public List<Hit> audit() {
-        synchronized (audit) {
-            List<Hit> newestFirst = new ArrayList<>(audit);
-            Collections.reverse(newestFirst);
-            return newestFirst;
-        }
+        return audit.newestFirst();
     }
 
     /**
@@ -287,12 +283,7 @@ public class SemanticDecisions {
         Hit hit = new Hit(Instant.now(), projectId, new String(SemanticIndex.truncated(prompt),
                 StandardCharsets.UTF_8), lookup.matchedPrompt(), Math.round(lookup.score() * 1000) / 1000.0,
                 answer.operation().name(), answer.targetSceneId());
-        synchronized (audit) {
-            audit.addLast(hit);
-            while (audit.size() > config.semanticAudit()) {
-                audit.removeFirst();
-            }
-        }
+        audit.add(hit);
     }
 
     /** Indexes a prompt whose decision this instance just had the brain make. Never fails. */

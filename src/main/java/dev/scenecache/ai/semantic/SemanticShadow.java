@@ -1,9 +1,6 @@
 package dev.scenecache.ai.semantic;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -12,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.scenecache.ai.BrainAnswer;
 import dev.scenecache.ai.DecisionView;
 import dev.scenecache.ai.Operation;
+import dev.scenecache.common.Recent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -31,13 +29,12 @@ public final class SemanticShadow {
             Operation semanticOperation, UUID semanticTargetSceneId, Operation brainOperation, UUID brainTargetSceneId) {
     }
 
-    private final int keep;
     private final LongAdder agreed = new LongAdder();
     private final LongAdder disagreed = new LongAdder();
-    private final ArrayDeque<Disagreement> recent = new ArrayDeque<>();
+    private final Recent<Disagreement> recent;
 
     SemanticShadow(MeterRegistry registry, int keep) {
-        this.keep = keep;
+        this.recent = new Recent<>(keep);
         for (var outcome : List.of(true, false)) {
             FunctionCounter.builder("ai.semantic.shadow", outcome ? agreed : disagreed, LongAdder::sum)
                     .description("Shadow mode: semantic matches whose decision the brain, asked anyway, made too (or not)")
@@ -61,12 +58,7 @@ public final class SemanticShadow {
         disagreed.increment();
         Disagreement d = new Disagreement(Instant.now(), projectId, prompt, matchedPrompt, Math.round(score * 1000) / 1000.0,
                 semantic.operation(), semantic.targetSceneId(), brain.operation(), brain.targetSceneId());
-        synchronized (recent) {
-            recent.addLast(d);
-            while (recent.size() > keep) {
-                recent.removeFirst();
-            }
-        }
+        recent.add(d);
         return false;
     }
 
@@ -80,10 +72,6 @@ public final class SemanticShadow {
 
     /** The most recent disagreements, newest first. */
     public List<Disagreement> disagreements() {
-        synchronized (recent) {
-            List<Disagreement> newestFirst = new ArrayList<>(recent);
-            Collections.reverse(newestFirst);
-            return newestFirst;
-        }
+        return recent.newestFirst();
     }
 }

@@ -45,7 +45,7 @@ public class Analytics {
         final LongAdder changed = new LongAdder();
         final LongAdder invalidatedEarly = new LongAdder();
         final LongAdder invalidatedLate = new LongAdder();
-        final HotKeys hot;
+        final HotKeys<CacheKey> hot;
         /** The endings since the TTL was last worked out. */
         private long windowExpired;
         private long windowIdentical;
@@ -58,7 +58,7 @@ public class Analytics {
             this.configuredMillis = configuredMillis;
             this.effectiveMillis = configuredMillis;
             this.advice = new TtlAdvisor.Advice(configuredMillis, "not enough data");
-            this.hot = new HotKeys(4 * Math.max(1, config.analytics().hotKeys()));
+            this.hot = new HotKeys<>(4 * Math.max(1, config.analytics().hotKeys()), Analytics::label);
             for (LongAdder[] tier : misses) {
                 for (int i = 0; i < tier.length; i++) {
                     tier[i] = new LongAdder();
@@ -131,7 +131,7 @@ public class Analytics {
             return ttlMillis(cache, configuredMillis);
         }
 
-        public HotKeys hot() {
+        public HotKeys<CacheKey> hot() {
             return hot;
         }
     }
@@ -166,7 +166,7 @@ public class Analytics {
     /** Every read, and whether a tier answered it: for the hot keys. */
     public void lookup(CacheKey key, boolean hit) {
         if (enabled) {
-            of(key.cache()).hot.lookup(label(key), hit);
+            of(key.cache()).hot.lookup(key, hit);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The most looked-up keys of one cache, in bounded memory: the Space-Saving algorithm (Metwally, Agrawal,
@@ -18,9 +19,10 @@ import java.util.Map;
  * Hand-written (about fifty lines) rather than taken from a sketch library: it must count hits beside
  * lookups per key, which frequent-item sketches do not, and stay free of their off-heap memory layer.
  * Thread-safe by one lock: an update is a hash lookup, and a scan of {@code capacity} counters only when
- * a new key displaces one.
+ * a new key displaces one. Keys are kept as given (the cache's own key objects, whose hashes are already
+ * computed); they are named by {@code label} only when reported.
  */
-public final class HotKeys {
+public final class HotKeys<K> {
 
     /** One watched key: lookups (at most {@code error} too many), and lookups and hits since it was watched. */
     public record Hot(String key, long lookups, long error, long watchedLookups, long hits) {
@@ -30,8 +32,8 @@ public final class HotKeys {
         }
     }
 
-    private static final class Counter {
-        String key;
+    private static final class Counter<K> {
+        K key;
         long count;
         long error;
         long watched;
@@ -39,18 +41,20 @@ public final class HotKeys {
     }
 
     private final int capacity;
-    private final Map<String, Counter> counters;
+    private final Function<K, String> label;
+    private final Map<K, Counter<K>> counters;
 
-    public HotKeys(int capacity) {
+    public HotKeys(int capacity, Function<K, String> label) {
         this.capacity = Math.max(1, capacity);
+        this.label = label;
         this.counters = new HashMap<>(this.capacity * 2);
     }
 
-    public synchronized void lookup(String key, boolean hit) {
-        Counter c = counters.get(key);
+    public synchronized void lookup(K key, boolean hit) {
+        Counter<K> c = counters.get(key);
         if (c == null) {
             if (counters.size() < capacity) {
-                c = new Counter();
+                c = new Counter<>();
                 c.key = key;
             } else {
                 c = counters.values().stream().min(Comparator.comparingLong(x -> x.count)).orElseThrow();
@@ -75,8 +79,8 @@ public final class HotKeys {
      */
     public synchronized List<Hot> top(int n) {
         List<Hot> all = new ArrayList<>(counters.size());
-        for (Counter c : counters.values()) {
-            all.add(new Hot(c.key, c.count, c.error, c.watched, c.hits));
+        for (Counter<K> c : counters.values()) {
+            all.add(new Hot(label.apply(c.key), c.count, c.error, c.watched, c.hits));
         }
         all.sort(Comparator.comparingLong((Hot h) -> h.lookups() - h.error()).reversed().thenComparing(Hot::key));
         return all.subList(0, Math.min(n, all.size()));

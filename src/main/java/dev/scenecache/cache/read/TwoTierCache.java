@@ -103,7 +103,6 @@ public class TwoTierCache {
             CacheHeaders.record(context, CacheOutcome.BYPASS);
             return loader.get();
         }
-        long seq = analytics.start();
         // Read before L1 is looked at: vouches that no invalidation of the key was applied since.
         long stamp = l1.stamp(key);
         L1Tier.Entry expired = null;
@@ -133,6 +132,7 @@ public class TwoTierCache {
         if (l1Cause != null) {
             span.setAttribute("cache.l1.miss_cause", l1Cause.tag());
         }
+        long seq = analytics.start(); // before the load: an invalidation applied after it ends what it loads
         // One load per key at a time, shared by the reads that arrive meanwhile: an in-process cache of
         // the load in flight, trusted like L1 only while this instance hears invalidations (a write it
         // did not hear about must not hand a later reader the value loaded before its commit).
@@ -143,9 +143,12 @@ public class TwoTierCache {
         return shared.map(answer -> {
             CacheOutcome outcome = answer.outcome();
             analytics.lookup(key, outcome.tier() != null && !outcome.stale());
-            span.setAttribute("cache.result", outcome.stale() ? "stale" : outcome.header().toLowerCase(java.util.Locale.ROOT));
-            span.setAttribute("cache.tier",
-                    outcome.tier() == null ? "source" : outcome.tier().toLowerCase(java.util.Locale.ROOT));
+            if (span.isRecording()) {
+                span.setAttribute("cache.result",
+                        outcome.stale() ? "stale" : outcome.header().toLowerCase(java.util.Locale.ROOT));
+                span.setAttribute("cache.tier",
+                        outcome.tier() == null ? "source" : outcome.tier().toLowerCase(java.util.Locale.ROOT));
+            }
             CacheHeaders.record(context, answer.outcome(), answer.outcome().stale()
                     ? Math.max(0, (System.currentTimeMillis() - answer.storedAt()) / 1000)
                     : -1);

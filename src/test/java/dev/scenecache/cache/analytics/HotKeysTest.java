@@ -22,7 +22,7 @@ class HotKeysTest {
             for (long seed = 1; seed <= 5; seed++) {
                 int capacity = 40;
                 int total = 50_000;
-                HotKeys hot = new HotKeys(capacity);
+                HotKeys<String> hot = new HotKeys<String>(capacity, k -> k);
                 Map<String, Long> exact = new HashMap<>();
                 Map<String, Long> exactHits = new HashMap<>();
                 Random random = new Random(seed);
@@ -59,7 +59,7 @@ class HotKeysTest {
 
     @Test
     void shouldNameTheTrueTopKeysFirstOnASkewedStream() {
-        HotKeys hot = new HotKeys(40);
+        HotKeys<String> hot = new HotKeys<String>(40, k -> k);
         Map<String, Long> exact = new HashMap<>();
         ZipfKeys keys = new ZipfKeys(10_000, 1.2, new Random(7));
         for (int i = 0; i < 100_000; i++) {
@@ -78,7 +78,7 @@ class HotKeysTest {
 
     @Test
     void shouldStayWithinItsCapacityOnAUniformStream() {
-        HotKeys hot = new HotKeys(10);
+        HotKeys<String> hot = new HotKeys<String>(10, k -> k);
         for (int i = 0; i < 10_000; i++) {
             hot.lookup("k" + i, false);
         }
