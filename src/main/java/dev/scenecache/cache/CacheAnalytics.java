@@ -37,7 +37,10 @@ public class CacheAnalytics {
             long invalidatedEarly, double invalidatedBeforeExpiryPercent, long windowEndings) {
     }
 
-    /** A hot key: its group and id (never content), lookups (at most {@code error} too many), hit rate in percent. */
+    /**
+     * A hot key: its group and id (never content), lookups estimated from a sample of one in
+     * {@value Analytics#HOT_SAMPLE} (at most {@code error} too many, plus the sample's spread), hit rate in percent.
+     */
     @RegisterForReflection
     public record HotKey(String key, long lookups, long error, double hitRate) {
     }
@@ -76,7 +79,9 @@ public class CacheAnalytics {
                 advice.reason(), expired, identical, percent(identical, expired), invalidated, early,
                 percent(invalidated, invalidated + expired), c.window().total());
         List<HotKey> hot = c.hot().top(config.analytics().hotKeys()).stream()
-                .map(h -> new HotKey(h.key(), h.lookups(), h.error(), round(h.hitRate()))).toList();
+                .map(h -> new HotKey(h.key(), h.lookups() * Analytics.HOT_SAMPLE, h.error() * Analytics.HOT_SAMPLE,
+                        round(h.hitRate())))
+                .toList();
         return new OfCache(misses, fit, hot);
     }
 
