@@ -104,6 +104,15 @@ public interface CacheConfig {
         @WithDefault("86400")
         long components();
 
+        /** The TTL of {@code cache}'s entries, in seconds: decisions, builds, or everything from the database. */
+        default long of(String cache) {
+            return switch (cache) {
+                case CacheNames.DECISION -> ai();
+                case CacheNames.COMPONENT -> components();
+                default -> scenes();
+            };
+        }
+
         /**
          * {@code CACHE_TTL_ADAPTIVE}: each cache's TTL follows its recommendation ({@code GET
          * /admin/cache/analytics}), one window at a time, between {@link #adaptiveMin} and {@link #adaptiveMax}.

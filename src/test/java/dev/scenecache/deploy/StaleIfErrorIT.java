@@ -7,12 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
@@ -109,26 +109,28 @@ class StaleIfErrorIT {
                 String loadSeries = "cache_load_seconds_count{cache=\"scene\"}";
                 double staleBefore = metric(a, staleSeries);
                 double loadsBefore = metric(a, loadSeries);
-                int stale = 0;
+                AtomicInteger stale = new AtomicInteger();
                 long until = System.currentTimeMillis() + 3 * TTL_MILLIS;
-                while (System.currentTimeMillis() < until) {
-                    for (ServiceProcess instance : List.of(a, b)) {
-                        for (String path : data.paths()) {
-                            HttpResponse<String> answer = get(instance, path);
-                            assertThat(answer.statusCode()).as("%s on %s: %s", path, instance.port(), answer.body())
-                                    .isEqualTo(200);
-                            assertThat(answer.body()).as(path).isEqualTo(data.bodies().get(path));
-                            assertThat(answer.headers().firstValue("X-Cache")).as(path).hasValue("HIT");
-                            assertThat(answer.headers().firstValue("Cache-Status")).as(path)
-                                    .hasValue("scenecache; hit; detail=stale-if-error");
-                            assertThat(Long.parseLong(answer.headers().firstValue("Age").orElseThrow())).as(path)
-                                    .isGreaterThanOrEqualTo(TTL_MILLIS * 9 / 10 / 1000);
-                            stale++;
-                        }
-                    }
-                    Thread.sleep(200);
-                }
-                assertThat(stale).isGreaterThanOrEqualTo(16);
+                // A round of reads every 200 ms until `until`; an assertion that fails ends the test at once.
+                Awaitility.await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMillis(3 * TTL_MILLIS + 60_000))
+                        .until(() -> {
+                            for (ServiceProcess instance : List.of(a, b)) {
+                                for (String path : data.paths()) {
+                                    HttpResponse<String> answer = get(instance, path);
+                                    assertThat(answer.statusCode()).as("%s on %s: %s", path, instance.port(), answer.body())
+                                            .isEqualTo(200);
+                                    assertThat(answer.body()).as(path).isEqualTo(data.bodies().get(path));
+                                    assertThat(answer.headers().firstValue("X-Cache")).as(path).hasValue("HIT");
+                                    assertThat(answer.headers().firstValue("Cache-Status")).as(path)
+                                            .hasValue("scenecache; hit; detail=stale-if-error");
+                                    assertThat(Long.parseLong(answer.headers().firstValue("Age").orElseThrow())).as(path)
+                                            .isGreaterThanOrEqualTo(TTL_MILLIS * 9 / 10 / 1000);
+                                    stale.incrementAndGet();
+                                }
+                            }
+                            return System.currentTimeMillis() >= until;
+                        });
+                assertThat(stale.get()).isGreaterThanOrEqualTo(16);
                 // ...and, once the database has failed, asks it again at most once a second, not per read.
                 double staleAnswers = metric(a, staleSeries) - staleBefore;
                 double attempts = metric(a, loadSeries) - loadsBefore;
@@ -190,26 +192,28 @@ class StaleIfErrorIT {
         try {
             // Expected, before and after the TTL runs out: the renamed scene or a 503, never the old one; the
             // deleted scene a 404 or a 503, never the scene; the list without it (or a 503).
-            int answers = 0;
+            AtomicInteger answers = new AtomicInteger();
             long until = System.currentTimeMillis() + 2 * LONGEST_TTL_MILLIS;
-            while (System.currentTimeMillis() < until) {
-                for (ServiceProcess instance : List.of(a, b)) {
-                    HttpResponse<String> scene = get(instance, scenePath);
-                    assertThat(scene.statusCode()).isIn(200, 503);
-                    if (scene.statusCode() == 200) {
-                        assertThat(scene.body()).contains("\"name\":\"Renamed\"").contains("\"version\":2");
-                    }
-                    assertThat(get(instance, otherPath).statusCode()).isIn(404, 503);
-                    HttpResponse<String> list = get(instance, "/projects/" + data.project() + "/scenes");
-                    assertThat(list.statusCode()).isIn(200, 503);
-                    if (list.statusCode() == 200) {
-                        assertThat(list.body()).contains("Renamed").doesNotContain(data.other());
-                    }
-                    answers++;
-                }
-                Thread.sleep(100);
-            }
-            assertThat(answers).isGreaterThan(10);
+            // A round of reads every 100 ms until `until`; an assertion that fails ends the test at once.
+            Awaitility.await().pollInterval(Duration.ofMillis(100))
+                    .atMost(Duration.ofMillis(2 * LONGEST_TTL_MILLIS + 60_000)).until(() -> {
+                        for (ServiceProcess instance : List.of(a, b)) {
+                            HttpResponse<String> scene = get(instance, scenePath);
+                            assertThat(scene.statusCode()).isIn(200, 503);
+                            if (scene.statusCode() == 200) {
+                                assertThat(scene.body()).contains("\"name\":\"Renamed\"").contains("\"version\":2");
+                            }
+                            assertThat(get(instance, otherPath).statusCode()).isIn(404, 503);
+                            HttpResponse<String> list = get(instance, "/projects/" + data.project() + "/scenes");
+                            assertThat(list.statusCode()).isIn(200, 503);
+                            if (list.statusCode() == 200) {
+                                assertThat(list.body()).contains("Renamed").doesNotContain(data.other());
+                            }
+                            answers.incrementAndGet();
+                        }
+                        return System.currentTimeMillis() >= until;
+                    });
+            assertThat(answers.get()).isGreaterThan(10);
         } finally {
             TestServers.postgres().start();
         }
@@ -227,34 +231,27 @@ class StaleIfErrorIT {
         double reloadsBefore = reloads(a) + reloads(b);
 
         // Action: both instances read the scene continuously for five TTLs.
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger reads = new AtomicInteger();
         AtomicInteger wrong = new AtomicInteger();
-        List<Thread> readers = new ArrayList<>();
+        ScheduledExecutorService readers = Executors.newScheduledThreadPool(2);
         for (ServiceProcess instance : List.of(a, b)) {
-            Thread reader = new Thread(() -> {
-                while (!stop.get()) {
-                    try {
-                        HttpResponse<String> answer = get(instance, scenePath);
-                        if (answer.statusCode() != 200 || !answer.body().equals(data.bodies().get(scenePath))) {
-                            wrong.incrementAndGet();
-                        }
-                        reads.incrementAndGet();
-                        Thread.sleep(20);
-                    } catch (Exception e) {
+            readers.scheduleWithFixedDelay(() -> {
+                try {
+                    HttpResponse<String> answer = get(instance, scenePath);
+                    if (answer.statusCode() != 200 || !answer.body().equals(data.bodies().get(scenePath))) {
                         wrong.incrementAndGet();
                     }
+                    reads.incrementAndGet();
+                } catch (Exception e) {
+                    wrong.incrementAndGet();
                 }
-            });
-            reader.start();
-            readers.add(reader);
+            }, 0, 20, TimeUnit.MILLISECONDS);
         }
         long started = System.currentTimeMillis();
-        Thread.sleep(5 * TTL_MILLIS);
-        stop.set(true);
-        for (Thread reader : readers) {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
+        Awaitility.await().pollDelay(Duration.ofMillis(5 * TTL_MILLIS)).atMost(Duration.ofMillis(5 * TTL_MILLIS + 30_000))
+                .until(() -> System.currentTimeMillis() >= started + 5 * TTL_MILLIS);
+        readers.shutdown();
+        assertThat(readers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         long elapsed = System.currentTimeMillis() - started;
         long periods = elapsed / TTL_MILLIS;
         // A hit in the last fifth of the TTL reloads: one reload per four fifths of a TTL, about.

@@ -149,7 +149,7 @@ public class Analytics {
         this.history = history;
         this.enabled = config.analytics().enabled();
         for (String cache : CacheNames.ALL) {
-            OfCache c = new OfCache(cache, configuredTtlSeconds(cache) * 1000);
+            OfCache c = new OfCache(cache, config.ttl().of(cache) * 1000);
             byCache.put(cache, c);
             if (registry != null) {
                 register(registry, c);
@@ -288,19 +288,11 @@ public class Analytics {
 
     private OfCache of(String cache) {
         OfCache c = byCache.get(cache);
-        return c != null ? c : byCache.computeIfAbsent(cache, n -> new OfCache(n, configuredTtlSeconds(n) * 1000));
+        return c != null ? c : byCache.computeIfAbsent(cache, n -> new OfCache(n, config.ttl().of(n) * 1000));
     }
 
     private void count(String cache, int tier, MissCause cause) {
         of(cache).misses[tier][cause.ordinal()].increment();
-    }
-
-    private long configuredTtlSeconds(String cache) {
-        return switch (cache) {
-            case CacheNames.DECISION -> config.ttl().ai();
-            case CacheNames.COMPONENT -> config.ttl().components();
-            default -> config.ttl().scenes();
-        };
     }
 
     private void register(MeterRegistry registry, OfCache c) {

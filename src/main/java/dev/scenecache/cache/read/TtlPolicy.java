@@ -31,12 +31,7 @@ public class TtlPolicy {
 
     /** The TTL of a cache's entries, before jitter. */
     public long ttlMillis(String cache) {
-        long seconds = switch (cache) {
-            case CacheNames.DECISION -> config.ttl().ai();
-            case CacheNames.COMPONENT -> config.ttl().components();
-            default -> config.ttl().scenes();
-        };
-        return seconds * 1000;
+        return config.ttl().of(cache) * 1000;
     }
 
     /**

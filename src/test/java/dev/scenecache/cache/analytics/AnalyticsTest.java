@@ -2,7 +2,6 @@ package dev.scenecache.cache.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +12,7 @@ import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheNames;
 import dev.scenecache.cache.redis.EntryCodec;
+import dev.scenecache.testing.ConfigProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -56,7 +56,7 @@ class AnalyticsTest {
                 analytics.stored(key, analytics.start(), now, now + CONFIGURED * 1000, 1);
                 analytics.l2Missed(key, null); // evicted: the history saw it fresh and not invalidated
                 analytics.stored(key, analytics.start(), now, now + CONFIGURED * 1000, 1);
-                new KeyHistoryAccess(analytics).invalidated(key); // a write, a few seconds in
+                analytics.history().invalidated(key); // a write (L1Tier applies it so), a few seconds in
                 var ending = analytics.l2Missed(key, null);
                 assertThat(ending.cause()).isEqualTo(MissCause.INVALIDATED);
                 // and, less often, an expiry that reloads the same content: not enough to lengthen it
@@ -114,30 +114,11 @@ class AnalyticsTest {
                 4096);
     }
 
-    /** The history behind {@code analytics}, as L1Tier reaches it when it applies an invalidation. */
-    private record KeyHistoryAccess(Analytics analytics) {
-        void invalidated(CacheKey key) {
-            analytics.history().invalidated(key);
-        }
-    }
-
     private static CacheConfig config(boolean adaptive) {
-        Map<String, Object> ttl = Map.of("scenes", CONFIGURED, "ai", 1_800L, "components", 86_400L, "adaptive", adaptive,
-                "adaptiveMin", MIN, "adaptiveMax", MAX);
-        Map<String, Object> analytics = Map.of("enabled", true, "trackedKeys", 10_000L, "hotKeys", 10,
-                "window", Duration.ofMinutes(1));
-        Object ttlConfig = proxy(CacheConfig.Ttl.class, ttl);
-        Object analyticsConfig = proxy(CacheConfig.Analytics.class, analytics);
-        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.class },
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "ttl" -> ttlConfig;
-                    case "analytics" -> analyticsConfig;
-                    default -> null;
-                });
-    }
-
-    private static Object proxy(Class<?> type, Map<String, Object> values) {
-        return Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { type },
-                (proxy, method, args) -> values.get(method.getName()));
+        CacheConfig.Ttl ttl = ConfigProxy.of(CacheConfig.Ttl.class, Map.of("scenes", CONFIGURED, "ai", 1_800L,
+                "components", 86_400L, "adaptive", adaptive, "adaptiveMin", MIN, "adaptiveMax", MAX));
+        CacheConfig.Analytics analytics = ConfigProxy.of(CacheConfig.Analytics.class, Map.of("enabled", true,
+                "trackedKeys", 10_000L, "hotKeys", 10, "window", Duration.ofMinutes(1)));
+        return ConfigProxy.of(CacheConfig.class, Map.of("ttl", ttl, "analytics", analytics));
     }
 }

@@ -2,7 +2,6 @@ package dev.scenecache.cache.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,6 +11,8 @@ import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheStats;
 import dev.scenecache.cache.local.L1Tier;
+import dev.scenecache.testing.CaffeineClasses;
+import dev.scenecache.testing.ConfigProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Why a tier missed, told from what the instance saw of the key, with a real (tiny) L1. */
@@ -122,18 +123,10 @@ class KeyHistoryTest {
 
     @Test
     void shouldRegisterForANativeImageTheClassesCaffeineGeneratesForItsMaps() throws Exception {
-        java.lang.reflect.Field field = KeyHistory.class.getDeclaredField("traces");
-        field.setAccessible(true);
-        Object manual = field.get(history);
-        java.lang.reflect.Field inner = manual.getClass().getDeclaredField("cache");
-        inner.setAccessible(true);
-        Object local = inner.get(manual);
-        java.lang.reflect.Field nodes = Class.forName("com.github.benmanes.caffeine.cache.BoundedLocalCache")
-                .getDeclaredField("nodeFactory");
-        nodes.setAccessible(true);
-        String[] registered = KeyHistory.class.getAnnotation(io.quarkus.runtime.annotations.RegisterForReflection.class)
-                .classNames();
-        assertThat(registered).containsExactlyInAnyOrder(local.getClass().getName(), nodes.get(local).getClass().getName());
+        assertThat(CaffeineClasses.of(CaffeineClasses.field(history, "traces")))
+                .isEqualTo(CaffeineClasses.registeredBy(KeyHistory.class));
+        assertThat(CaffeineClasses.of(CaffeineClasses.field(history, "groups")))
+                .isEqualTo(CaffeineClasses.registeredBy(KeyHistory.class));
     }
 
     private L1Tier.Entry entry(long freshUntil) {
@@ -141,11 +134,8 @@ class KeyHistoryTest {
     }
 
     private static CacheConfig tinyL1() {
-        Map<String, Object> l1 = Map.of("enabled", true, "maxEntries", 2L, "maxWeightBytes", 200L,
-                "ttl", Duration.ofMinutes(10));
-        Object l1Config = Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.L1.class },
-                (proxy, method, args) -> l1.get(method.getName()));
-        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.class },
-                (proxy, method, args) -> method.getName().equals("l1") ? l1Config : null);
+        CacheConfig.L1 l1 = ConfigProxy.of(CacheConfig.L1.class, Map.of("enabled", true, "maxEntries", 2L,
+                "maxWeightBytes", 200L, "ttl", Duration.ofMinutes(10)));
+        return ConfigProxy.of(CacheConfig.class, Map.of("l1", l1));
     }
 }

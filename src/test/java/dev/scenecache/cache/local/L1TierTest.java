@@ -2,7 +2,6 @@ package dev.scenecache.cache.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,6 +11,8 @@ import dev.scenecache.cache.CacheConfig;
 import dev.scenecache.cache.CacheKey;
 import dev.scenecache.cache.CacheStats;
 import dev.scenecache.cache.analytics.KeyHistory;
+import dev.scenecache.testing.CaffeineClasses;
+import dev.scenecache.testing.ConfigProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** L1's guard against fills that an invalidation overtook, without Quarkus. */
@@ -23,20 +24,9 @@ class L1TierTest {
 
     @Test
     void shouldRegisterForANativeImageTheClassesCaffeineGeneratesForThisCache() throws Exception {
-        // Caffeine picks a generated cache class and node class by the builder's options and creates them
-        // by reflection; a native image keeps only registered ones. Changing the options changes the classes.
-        java.lang.reflect.Field field = L1Tier.class.getDeclaredField("cache");
-        field.setAccessible(true);
-        Object manual = field.get(l1);
-        java.lang.reflect.Field inner = manual.getClass().getDeclaredField("cache");
-        inner.setAccessible(true);
-        Object local = inner.get(manual);
-        java.lang.reflect.Field nodes = Class.forName("com.github.benmanes.caffeine.cache.BoundedLocalCache")
-                .getDeclaredField("nodeFactory");
-        nodes.setAccessible(true);
-        String[] registered = L1Tier.class.getAnnotation(io.quarkus.runtime.annotations.RegisterForReflection.class)
-                .classNames();
-        assertThat(registered).containsExactlyInAnyOrder(local.getClass().getName(), nodes.get(local).getClass().getName());
+        // Changing the builder's options changes the classes (CaffeineClasses).
+        assertThat(CaffeineClasses.of(CaffeineClasses.field(l1, "cache")))
+                .isEqualTo(CaffeineClasses.registeredBy(L1Tier.class));
     }
 
     @Test
@@ -117,11 +107,8 @@ class L1TierTest {
     }
 
     private static CacheConfig config() {
-        Map<String, Object> l1 = Map.of("enabled", true, "maxEntries", 100L, "maxWeightBytes", 1_000_000L,
-                "ttl", Duration.ofMinutes(10));
-        Object l1Config = Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.L1.class },
-                (proxy, method, args) -> l1.get(method.getName()));
-        return (CacheConfig) Proxy.newProxyInstance(CacheConfig.class.getClassLoader(), new Class<?>[] { CacheConfig.class },
-                (proxy, method, args) -> method.getName().equals("l1") ? l1Config : null);
+        CacheConfig.L1 l1 = ConfigProxy.of(CacheConfig.L1.class, Map.of("enabled", true, "maxEntries", 100L,
+                "maxWeightBytes", 1_000_000L, "ttl", Duration.ofMinutes(10)));
+        return ConfigProxy.of(CacheConfig.class, Map.of("l1", l1));
     }
 }
