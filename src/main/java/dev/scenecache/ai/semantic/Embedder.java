@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.scenecache.ai.AiConfig;
 import dev.scenecache.common.CallerContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +40,8 @@ public class Embedder {
     private final ThreadPoolExecutor pool;
     private final Duration timeout;
     private final Timer timer;
-    private volatile EmbeddingModel model;
+    /** {@link OnnxEmbeddings}, once loaded. */
+    private volatile Function<String, float[]> model;
 
     @Inject
     public Embedder(AiConfig config, MeterRegistry registry) {
@@ -113,15 +114,15 @@ public class Embedder {
 
     /** The embedding, computed on the calling thread (for the evaluation and the benchmark). */
     public float[] embedNow(String text) {
-        EmbeddingModel m = model();
+        Function<String, float[]> m = model();
         long start = System.nanoTime();
-        float[] vector = m.embed(text).content().vector();
+        float[] vector = m.apply(text);
         timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return normalised(vector);
     }
 
-    private EmbeddingModel model() {
-        EmbeddingModel m = model;
+    private Function<String, float[]> model() {
+        Function<String, float[]> m = model;
         if (m == null) {
             synchronized (this) {
                 m = model;
@@ -129,11 +130,9 @@ public class Embedder {
                     requireJvm();
                     long start = System.nanoTime();
                     m = load();
-                    long lexicon = System.nanoTime();
-                    Lexicon.get(); // loaded with the model, on this worker: the first lookup uses both
                     model = m;
-                    LOG.infof("Semantic cache: embedding model all-MiniLM-L6-v2 (quantized) loaded in %d ms,"
-                            + " WordNet in %d ms", (lexicon - start) / 1_000_000, (System.nanoTime() - lexicon) / 1_000_000);
+                    LOG.infof("Semantic cache: embedding model all-MiniLM-L6-v2 (quantized) and WordNet loaded in %d ms",
+                            (System.nanoTime() - start) / 1_000_000);
                 }
             }
         }
@@ -142,7 +141,7 @@ public class Embedder {
 
     /**
      * Whether embeddings can be computed here: in the JVM, not in the native executable, which is built
-     * without ONNX Runtime (its JNI library and the model are left out of the image: see {@link #load()}).
+     * without the semantic tier's libraries (see {@link #load()} and {@link NativeSubstitutions}).
      */
     public static boolean available() {
         return !ImageMode.current().isNativeImage();
@@ -159,18 +158,21 @@ public class Embedder {
             + " embedding model runs on ONNX Runtime, which the native executable is built without)";
 
     /**
-     * The model, by name: so that the native image's analysis never reaches ONNX Runtime and its JNI
-     * library (the semantic cache is for the JVM build only).
+     * {@link OnnxEmbeddings}, by name: so that no method of this class names a class of ONNX Runtime, the model or
+     * WordNet, and the native image's analysis (which has none of them) never reaches them.
      */
-    private static EmbeddingModel load() {
+    @SuppressWarnings("unchecked")
+    private static Function<String, float[]> load() {
         try {
-            return (EmbeddingModel) Class.forName(MODEL_CLASS).getConstructor().newInstance();
+            var constructor = Class.forName(MODEL_CLASS).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return (Function<String, float[]>) constructor.newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the embedding model could not be loaded: " + e, e);
         }
     }
 
-    private static final String MODEL_CLASS = "dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel";
+    private static final String MODEL_CLASS = "dev.scenecache.ai.semantic.OnnxEmbeddings";
 
     static float[] normalised(float[] v) {
         double norm = 0;
