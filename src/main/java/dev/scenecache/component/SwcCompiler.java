@@ -42,11 +42,13 @@ public class SwcCompiler {
     public record Compiled(boolean success, String js, List<BuildResult.BuildError> errors) {
     }
 
-    private final Swc4j swc = new Swc4j();
+    private final Swc4j swc;
     private final Swc4jTranspileOptions options;
     private final String name;
 
     public SwcCompiler() {
+        SwcLibrary.prepare();
+        this.swc = new Swc4j();
         try {
             this.options = new Swc4jTranspileOptions()
                     .setMediaType(Swc4jMediaType.Tsx)
