@@ -36,9 +36,10 @@ public final class DeploymentBenchmark {
 
     /** What the rounds measured of one form (one value per round). */
     record Figures(List<Double> readyMillis, List<Double> startedMillis, List<Double> idleRss, List<Double> loadedRss,
-            List<Double> throughput) {
+            List<Double> throughput, List<Double> p99) {
         Figures() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
         }
     }
 
@@ -101,9 +102,10 @@ public final class DeploymentBenchmark {
                         f.idleRss().add((double) (idle >> 20));
                         f.loadedRss().add((double) (loaded >> 20));
                         f.throughput().add(r.throughput());
+                        f.p99().add(r.millis(99));
                         say(String.format(Locale.ROOT, "%s round %d: ready %.0f ms (Quarkus: %.0f ms), RSS idle %d MB, "
-                                + "loaded %d MB, %.0f req/s, errors %d, hit %.1f%%", form.name(), round, ready, quarkus,
-                                idle >> 20, loaded >> 20, r.throughput(), r.errors(), r.hitRate()));
+                                + "loaded %d MB, %.0f req/s, p99 %.2f ms, errors %d, hit %.1f%%", form.name(), round, ready,
+                                quarkus, idle >> 20, loaded >> 20, r.throughput(), r.millis(99), r.errors(), r.hitRate()));
                     }
                 }
             }
@@ -117,18 +119,19 @@ public final class DeploymentBenchmark {
         StringBuilder md = new StringBuilder("# Deployed forms side by side\n\n");
         md.append(String.format(Locale.ROOT,
                 "%d alternated rounds; cached scene reads, Zipf 0.99, 32 connections, %.0f s per round "
-                        + "after a warm-up; medians. RSS: VmRSS of the service process.%n%n",
+                        + "after a warm-up; medians. RSS: VmRSS of the service process; p99: of the measured reads.%n%n",
                 rounds, seconds));
         md.append("| form | ready after start, ms | Quarkus \"started in\", ms | RSS idle, MB | RSS after load, MB | req/s | "
-                + "ratio to the JVM jar | image, MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double jar = results.entrySet().stream().filter(e -> e.getKey().artifact().equals("jar"))
-                .mapToDouble(e -> median(e.getValue().throughput())).findFirst().orElse(Double.NaN);
-        results.forEach((form,
-                f) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %s |%n",
-                        form.name(), median(f.readyMillis()), median(f.startedMillis()), median(f.idleRss()),
-                        median(f.loadedRss()),
-                        median(f.throughput()), median(f.throughput()) / jar,
-                        form.imageBytes() > 0 ? Long.toString(form.imageBytes() >> 20) : "–")));
+                + "ratio to the JVM jar | p99, ms | p99 ratio to the JVM jar | RSS after load, ratio | image, MB |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Figures jar = results.entrySet().stream().filter(e -> e.getKey().artifact().equals("jar")).map(Map.Entry::getValue)
+                .findFirst().orElse(new Figures());
+        results.forEach((form, f) -> md.append(String.format(Locale.ROOT,
+                "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %s |%n", form.name(),
+                median(f.readyMillis()), median(f.startedMillis()), median(f.idleRss()), median(f.loadedRss()),
+                median(f.throughput()), median(f.throughput()) / median(jar.throughput()), median(f.p99()),
+                median(f.p99()) / median(jar.p99()), median(f.loadedRss()) / median(jar.loadedRss()),
+                form.imageBytes() > 0 ? Long.toString(form.imageBytes() >> 20) : "–")));
         return md.toString();
     }
 
