@@ -30,13 +30,7 @@ class DeployedServiceIT {
     @BeforeAll
     static void start() throws Exception {
         service = ServiceProcess.start("deployed-" + ServiceProcess.artifact().replaceAll("[^a-z0-9]+", "-"), Map.of());
-        // Ready means serving, with or without the cache (it answers from PostgreSQL meanwhile). The tests below
-        // count cache hits and misses: they start once the cache is "ok", its subscription established and its
-        // own heartbeat heard twice, a few hundred ms after start (a native executable or an image is ready
-        // before that).
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(send("GET", "/q/health/ready", null, 200).body().replace(" ", ""))
-                        .contains("\"status\":\"UP\"").contains("\"cache\":\"ok\""));
+        service.awaitCache(); // the tests below count cache hits and misses
     }
 
     @AfterAll

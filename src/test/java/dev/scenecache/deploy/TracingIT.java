@@ -108,6 +108,7 @@ class TracingIT {
     }
 
     private static Traffic traffic(ServiceProcess service) throws Exception {
+        service.awaitCache(); // the spans below name cache outcomes
         int port = service.port();
         String project = Http.id(Http.send(port, "POST", "/projects", "{\"name\": \"Traced\", \"type\": \"marketing\"}", 201));
         String scene = Http.id(Http.send(port, "POST", "/projects/" + project + "/scenes",

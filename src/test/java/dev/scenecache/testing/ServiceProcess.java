@@ -210,6 +210,18 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Waits until readiness reports the cache "ok": its subscription established and its own heartbeat heard. Ready
+     * alone means serving, with or without the cache (it answers from PostgreSQL meanwhile), and a native executable
+     * or an image is ready before the cache is: a test that counts cache outcomes starts after this.
+     */
+    public void awaitCache() {
+        Awaitility.await("the cache of the service on port " + port).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Http.send(port, "GET", "/q/health/ready", null, 200).body().replace(" ", "")
+                        .contains("\"cache\":\"ok\""));
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
