@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.zip.GZIPOutputStream;
@@ -101,11 +103,22 @@ public final class SwcNativeFeature implements Feature {
 
     /** Whether the library's bytes hold a member's name and its descriptor: else it cannot look it up. */
     static boolean named(Library library, String name, String descriptor) {
-        return library.text().contains(name) && library.text().contains(descriptor);
+        return library.holds(name) && library.holds(descriptor);
     }
 
-    /** The library, by its file name, and its bytes as Latin-1 text (to look for names in). */
-    record Library(String fileName, String text) {
+    /**
+     * The library, by its file name, and its bytes as Latin-1 text (to look for names in). Each string is looked for
+     * once: the same names and descriptors come back for thousands of members, and a miss scans all 20 MB.
+     */
+    record Library(String fileName, String text, Map<String, Boolean> found) {
+
+        Library(String fileName, String text) {
+            this(fileName, text, new HashMap<>());
+        }
+
+        boolean holds(String s) {
+            return found.computeIfAbsent(s, text::contains);
+        }
     }
 
     /** The library as {@link SwcLibrary} unpacks it: gzipped, with its file name beside it. */

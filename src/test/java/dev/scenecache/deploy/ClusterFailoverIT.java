@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,22 +141,21 @@ class ClusterFailoverIT {
         assertThat(String.valueOf(cluster.call(replica, "GET", "sc:{p:" + target.project() + "}:scene:" + target.scene())))
                 .contains("Before failover");
         // ...yet no read on either instance, from now on, is older than the acknowledged write.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int[] hits = new int[2];
         List<ServiceProcess> services = List.of(a, b);
-        while (hits[0] < 3 || hits[1] < 3) {
-            assertThat(System.nanoTime()).as("both instances caching again").isLessThan(deadline);
-            for (int i = 0; i < 2; i++) {
-                HttpResponse<String> read = Http.send(services.get(i).port(), "GET", path, null, 200);
-                String cache = read.headers().firstValue("X-Cache").orElse("");
-                assertThat(version(read)).as("read on :%s (%s %s)", services.get(i).port(), cache,
-                        read.headers().firstValue("X-Cache-Tier").orElse("")).isGreaterThanOrEqualTo(acknowledged);
-                if (cache.equals("HIT")) {
-                    hits[i]++;
-                }
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await("both instances caching again").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    for (int i = 0; i < 2; i++) {
+                        HttpResponse<String> read = Http.send(services.get(i).port(), "GET", path, null, 200);
+                        String cache = read.headers().firstValue("X-Cache").orElse("");
+                        assertThat(version(read)).as("read on :%s (%s %s)", services.get(i).port(), cache,
+                                read.headers().firstValue("X-Cache-Tier").orElse("")).isGreaterThanOrEqualTo(acknowledged);
+                        if (cache.equals("HIT")) {
+                            hits[i]++;
+                        }
+                    }
+                    return hits[0] >= 3 && hits[1] >= 3;
+                });
     }
 
     @Test
@@ -185,12 +185,13 @@ class ClusterFailoverIT {
     @Order(4)
     void shouldAnswerEveryRequestWhileAMasterIsStalledAndRecoverItsShards() throws Exception {
         int master = cluster.masterOf("sc:{p:" + targets.get(10).project() + "}:g");
-        // Action: a master stops answering (SIGSTOP) for 4 s under load: longer than the cluster's node
-        // timeout, so its replica is promoted meanwhile; then it wakes up and finds itself replaced.
+        int replica = cluster.replicaOf(master);
+        // Action: a master stops answering (SIGSTOP) under load until its replica has been promoted (longer
+        // than the cluster's node timeout); then it wakes up and finds itself replaced.
         underLoad("stalled", () -> {
             cluster.freeze(master);
             try {
-                Thread.sleep(4_000);
+                cluster.awaitMaster(replica, Duration.ofSeconds(60));
             } finally {
                 cluster.thaw(master);
             }
