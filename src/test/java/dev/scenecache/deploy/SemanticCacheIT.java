@@ -30,7 +30,7 @@ class SemanticCacheIT {
         Map<String, String> env = Map.of("AI_PROVIDER", "openai", "AI_BASE_URL",
                 "http://127.0.0.1:" + AiStub.server().port() + prefix + "/v1", "AI_API_KEY", "test-key-for-the-stub",
                 "AI_SEMANTIC_CACHE", "true");
-        if (ServiceProcess.artifact().equals("native")) {
+        if (ServiceProcess.isNative()) {
             assertThatThrownBy(() -> ServiceProcess.start("semantic-native", env)).hasMessageContaining("the service exited")
                     .hasMessageContaining("AI_SEMANTIC_CACHE=true: the semantic decision cache needs the JVM build");
             return;

@@ -1,6 +1,7 @@
 package dev.scenecache.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -11,16 +12,19 @@ import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.scenecache.common.TracingProtocol;
 import dev.scenecache.testing.Http;
 import dev.scenecache.testing.OtlpReceiver;
 import dev.scenecache.testing.OtlpReceiver.ReceivedSpan;
+import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
  * Traces end to end: the packaged service exports OTLP/HTTP (protobuf) to a real receiver that decodes
  * {@code opentelemetry-proto}; a scene read that misses, one that hits L1, a scene write and a decision each
  * leave the spans docs/deployment.md lists, in one trace under the request's server span, with hashed keys
- * and no content. Tracing is off by default: the same traffic sends nothing.
+ * and no content. Tracing is off by default: the same traffic sends nothing. OTLP over gRPC is the JVM build's
+ * only: the native executable refuses it at start with the reason.
  */
 class TracingIT {
 
@@ -31,8 +35,7 @@ class TracingIT {
     void shouldTraceReadsWritesAndDecisionsThroughEveryTierWithoutContent() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
                 ServiceProcess service = ServiceProcess.start("tracing", Map.of("OTEL_SDK_DISABLED", "false",
-                        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.endpoint(),
-                        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf",
+                        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.endpoint(), // http/protobuf: the default
                         "QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms"))) {
             Traffic t = traffic(service);
             Awaitility.await("the spans of the traffic").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -101,6 +104,22 @@ class TracingIT {
             // A second round-trip's worth of the exporter's delay, many times over; then nothing may have come.
             Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
             assertThat(receiver.spans()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExportOverGrpcOnTheJvmOnlyAndRefuseToStartNativelyWithTheReason() throws Exception {
+        Map<String, String> env = Map.of("OTEL_SDK_DISABLED", "false", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + PostgresServer.freePort());
+        if (ServiceProcess.isNative()) {
+            assertThatThrownBy(() -> ServiceProcess.start("tracing-grpc-native", env))
+                    .hasMessageContaining("the service exited").hasMessageContaining(TracingProtocol.GRPC_NOT_NATIVE);
+            return;
+        }
+        try (ServiceProcess service = ServiceProcess.start("tracing-grpc", env)) {
+            // traced; its export fails (nobody listens), the request does not
+            Http.send(service.port(), "POST", "/projects", "{\"name\": \"Grpc\", \"type\": \"marketing\"}", 201);
+            assertThat(service.log()).doesNotContain(TracingProtocol.GRPC_NOT_NATIVE);
         }
     }
 

@@ -43,9 +43,9 @@ public final class OtlpReceiver implements AutoCloseable {
         server.start();
     }
 
-    /** The endpoint to give {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}. */
+    /** The endpoint to give {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}: the exporter adds OTLP's {@code /v1/traces}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public List<ReceivedSpan> spans() {
@@ -58,6 +58,10 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals("/v1/traces")) {
+                exchange.sendResponseHeaders(404, -1); // OTLP/HTTP's path, exactly
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;

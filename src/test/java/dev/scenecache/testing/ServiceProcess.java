@@ -46,9 +46,22 @@ public final class ServiceProcess implements AutoCloseable {
         this.containerName = containerName;
     }
 
-    /** The artifact under test: {@code jar}, {@code native} or {@code image:<name>}. */
+    /**
+     * The artifact under test: {@code jar}, {@code native} or {@code image:<name>} (the benchmarks also use
+     * {@code jar:<JVM options>} and {@code native:<path>}).
+     */
     public static String artifact() {
         return System.getProperty("scenecache.it.artifact", "jar");
+    }
+
+    /**
+     * Whether the artifact under test is the native executable, bare or in its image
+     * ({@code image:localhost/scenecache-native:<version>}): what the native build leaves out, it refuses.
+     */
+    public static boolean isNative() {
+        String artifact = artifact();
+        return artifact.equals("native") || artifact.startsWith("native:")
+                || artifact.startsWith("image:") && artifact.contains("/scenecache-native:");
     }
 
     /** Starts the artifact with the test servers' addresses plus {@code env}, and waits until it is ready. */
@@ -113,14 +126,22 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static List<String> command(String artifact, String containerName, Map<String, String> env, Path target)
             throws IOException {
-        if (artifact.equals("jar")) {
+        if (artifact.equals("jar") || artifact.startsWith("jar:")) {
             Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar").toAbsolutePath();
             require(jar, "run the integration tests with verify");
-            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                    jar.toString());
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m"));
+            // jar:<options>: more JVM options (space-separated), for the deployment benchmark's comparisons
+            if (artifact.startsWith("jar:")) {
+                command.addAll(List.of(artifact.substring("jar:".length()).trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString()));
+            return command;
         }
-        if (artifact.equals("native")) {
-            Path runner = runner(target);
+        if (artifact.equals("native") || artifact.startsWith("native:")) {
+            // native:<path>: another build of the executable, for the deployment benchmark's comparisons
+            Path runner = artifact.equals("native") ? runner(target) : Path.of(artifact.substring("native:".length()));
+            require(runner, "build that executable first");
             List<String> command = new ArrayList<>(List.of(runner.toString()));
             // Run-time options of the executable (e.g. -Xmn...), for the deployment benchmark.
             String options = System.getProperty("scenecache.native.options", "");
