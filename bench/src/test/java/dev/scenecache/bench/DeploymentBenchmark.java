@@ -25,7 +25,9 @@ import dev.scenecache.testing.ServiceProcess;
  *
  * <p>
  * Settings (system properties): {@code bench.seconds} (load per round, 20), {@code bench.rounds} (3),
- * {@code bench.warmup} (30), {@code bench.forms} (jar,native,image-jvm,image-native).
+ * {@code bench.warmup} (30), {@code bench.forms} (jar,native,image-jvm,image-native), {@code bench.natives} (other
+ * builds of the executable to alternate with them: {@code name=path,...}), {@code bench.jars} (the jar with other JVM
+ * options: {@code name=options;...}).
  */
 public final class DeploymentBenchmark {
 
@@ -60,6 +62,20 @@ public final class DeploymentBenchmark {
                 forms.add(new Form("native", "native", 0));
             } catch (IllegalStateException e) {
                 say("no native executable: " + e.getMessage());
+            }
+        }
+        // -Dbench.jars=c1=-XX:TieredStopAtLevel=1;serial=-XX:+UseSerialGC: the jar with other JVM options
+        for (String extra : System.getProperty("bench.jars", "").split(";")) {
+            if (extra.contains("=")) {
+                String[] nameAndOptions = extra.split("=", 2);
+                forms.add(new Form("JVM jar " + nameAndOptions[0], "jar:" + nameAndOptions[1], 0));
+            }
+        }
+        // -Dbench.natives=O3=/tmp/runner-O3,...: other builds of the executable, alternated with the rest
+        for (String extra : System.getProperty("bench.natives", "").split(",")) {
+            if (extra.contains("=")) {
+                String[] nameAndPath = extra.split("=", 2);
+                forms.add(new Form("native " + nameAndPath[0], "native:" + nameAndPath[1], 0));
             }
         }
         for (String kind : List.of("jvm", "native")) {
