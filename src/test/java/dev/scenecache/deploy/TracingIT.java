@@ -3,6 +3,10 @@ package dev.scenecache.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -16,7 +20,6 @@ import dev.scenecache.common.TracingProtocol;
 import dev.scenecache.testing.Http;
 import dev.scenecache.testing.OtlpReceiver;
 import dev.scenecache.testing.OtlpReceiver.ReceivedSpan;
-import dev.scenecache.testing.PostgresServer;
 import dev.scenecache.testing.ServiceProcess;
 
 /**
@@ -107,19 +110,30 @@ class TracingIT {
         }
     }
 
+    /** What a gRPC client sends first on a plaintext connection: HTTP/2's connection preface. */
+    private static final String HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
     @Test
     void shouldExportOverGrpcOnTheJvmOnlyAndRefuseToStartNativelyWithTheReason() throws Exception {
-        Map<String, String> env = Map.of("OTEL_SDK_DISABLED", "false", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc",
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + PostgresServer.freePort());
-        if (ServiceProcess.isNative()) {
-            assertThatThrownBy(() -> ServiceProcess.start("tracing-grpc-native", env))
-                    .hasMessageContaining("the service exited").hasMessageContaining(TracingProtocol.GRPC_NOT_NATIVE);
-            return;
-        }
-        try (ServiceProcess service = ServiceProcess.start("tracing-grpc", env)) {
-            // traced; its export fails (nobody listens), the request does not
-            Http.send(service.port(), "POST", "/projects", "{\"name\": \"Grpc\", \"type\": \"marketing\"}", 201);
-            assertThat(service.log()).doesNotContain(TracingProtocol.GRPC_NOT_NATIVE);
+        try (ServerSocket collector = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("OTEL_SDK_DISABLED", "false", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc",
+                    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + collector.getLocalPort(),
+                    "QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
+            if (ServiceProcess.isNative()) {
+                assertThatThrownBy(() -> ServiceProcess.start("tracing-grpc-native", env))
+                        .hasMessageContaining("the service exited").hasMessageContaining(TracingProtocol.GRPC_NOT_NATIVE);
+                return;
+            }
+            try (ServiceProcess service = ServiceProcess.start("tracing-grpc", env)) {
+                Http.send(service.port(), "POST", "/projects", "{\"name\": \"Grpc\", \"type\": \"marketing\"}", 201);
+                // The span's export comes as gRPC: an HTTP/2 connection to the collector's address (it gets no
+                // answer; the request above was served all the same).
+                collector.setSoTimeout(60_000);
+                try (Socket exporter = collector.accept()) {
+                    byte[] preface = exporter.getInputStream().readNBytes(HTTP2_PREFACE.length());
+                    assertThat(new String(preface, StandardCharsets.US_ASCII)).isEqualTo(HTTP2_PREFACE);
+                }
+            }
         }
     }
 
