@@ -309,18 +309,8 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private static void awaitTrue(Duration atMost, String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Redis Cluster: not " + what + " within " + atMost);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        org.awaitility.Awaitility.await("Redis Cluster: " + what).atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     @Override
