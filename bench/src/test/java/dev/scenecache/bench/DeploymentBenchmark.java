@@ -27,7 +27,8 @@ import dev.scenecache.testing.ServiceProcess;
  * Settings (system properties): {@code bench.seconds} (load per round, 20), {@code bench.rounds} (3),
  * {@code bench.warmup} (30), {@code bench.forms} (jar,native,image-jvm,image-native), {@code bench.natives} (other
  * builds of the executable to alternate with them: {@code name=path,...}), {@code bench.jars} (the jar with other JVM
- * options: {@code name=options;...}).
+ * options: {@code name=options;...}), {@code bench.images} (other container images, e.g. one with a compressed
+ * executable: {@code name=localhost/image:tag,...}).
  */
 public final class DeploymentBenchmark {
 
@@ -76,6 +77,13 @@ public final class DeploymentBenchmark {
             if (extra.contains("=")) {
                 String[] nameAndPath = extra.split("=", 2);
                 forms.add(new Form("native " + nameAndPath[0], "native:" + nameAndPath[1], 0));
+            }
+        }
+        // -Dbench.images=upx=localhost/scenecache-native-upx:1.0.0-SNAPSHOT,...: other container images
+        for (String extra : System.getProperty("bench.images", "").split(",")) {
+            if (extra.contains("=")) {
+                String[] nameAndImage = extra.split("=", 2);
+                forms.add(new Form("container " + nameAndImage[0], "image:" + nameAndImage[1], imageBytes(nameAndImage[1])));
             }
         }
         for (String kind : List.of("jvm", "native")) {
