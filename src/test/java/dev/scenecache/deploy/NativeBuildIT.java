@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -83,17 +82,19 @@ class NativeBuildIT {
 
     /** The executable itself, or, when UPX packed it, its unpacked copy (the upx that packed it unpacks it). */
     static Path unpacked(Path file) throws Exception {
-        byte[] head = new byte[4096];
+        byte[] head;
         try (var in = Files.newInputStream(file)) {
-            head = Arrays.copyOf(head, in.readNBytes(head, 0, head.length));
+            head = in.readNBytes(4096);
         }
         if (!new String(head, StandardCharsets.ISO_8859_1).contains("UPX!")) {
             return file;
         }
-        Path copy = Files.createTempDirectory("native-unpacked").resolve(file.getFileName());
+        Path dir = Files.createTempDirectory("native-unpacked");
+        Path copy = dir.resolve(file.getFileName());
+        dir.toFile().deleteOnExit(); // after the file: deleteOnExit runs in reverse order
+        copy.toFile().deleteOnExit();
         Process upx = new ProcessBuilder("upx", "-q", "-d", "-o", copy.toString(), file.toString()).inheritIO().start();
         assertThat(upx.waitFor(5, TimeUnit.MINUTES) && upx.exitValue() == 0).as("upx -d %s", file).isTrue();
-        copy.toFile().deleteOnExit();
         return copy;
     }
 
